@@ -1,0 +1,51 @@
+# Two entry points: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+DB ?= textanalysis.db
+PORT ?= 8501
+
+.PHONY: run test install install-test demo lint format bench clean
+
+# BERTopic's light-weight install: the package itself without its torch/sentence-transformers
+# stack; its non-torch dependencies (hdbscan, umap-learn, plotly, tqdm, ...) come from pyproject.
+BERTOPIC := bertopic>=0.17,<0.18
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --no-deps "$(BERTOPIC)"
+	$(PY) -m textanalysis.privacy --warm-cache
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(VENV)/bin/textanalysis demo --db $(DB)
+
+run: demo
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false -- --db $(DB)
+
+test: install-test
+	bash scripts/test-services.sh
+	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+lint: install-test
+	$(VENV)/bin/ruff check textanalysis tests app.py pages bench
+	$(VENV)/bin/ruff format --check textanalysis tests app.py pages bench
+
+format: install-test
+	$(VENV)/bin/ruff format textanalysis tests app.py pages bench
+	$(VENV)/bin/ruff check --fix textanalysis tests app.py pages bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

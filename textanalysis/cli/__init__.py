@@ -1,0 +1,67 @@
+"""Command-line interface: thin commands that call the library and turn its errors into messages.
+
+Each area registers its commands in its own module (``cli/data.py``, ``cli/suggest.py``, ...);
+this module holds the group, the shared ``--db`` option and the error handling.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..errors import TextAnalysisError
+
+DEFAULT_DB = "textanalysis.db"
+
+
+def resolve_db(db: str | None) -> str:
+    """--db PATH/URL, else DATABASE_URL, else TEXTANALYSIS_DB, else ./textanalysis.db."""
+    return db or os.environ.get("DATABASE_URL") or os.environ.get("TEXTANALYSIS_DB") or DEFAULT_DB
+
+
+db_option = click.option(
+    "--db",
+    "db",
+    default=None,
+    metavar="PATH",
+    help="SQLite file or database URL (default: $DATABASE_URL, $TEXTANALYSIS_DB, ./textanalysis.db).",
+)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line on stderr and exit status 2 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TextAnalysisError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="textanalysis")
+def main() -> None:
+    """textanalysis: code Dutch open survey answers (import, suggest, topics, frequencies, agreement)."""
+
+
+def _register() -> None:
+    # Each area module adds its commands to `main` on import; one line per module.
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+# Modules under textanalysis/cli/ that define commands (keep alphabetical).
+_COMMAND_MODULES: list[str] = []
+
+_register()

@@ -1,0 +1,186 @@
+"""Codebook: hierarchical codes in YAML, validated with pydantic.
+
+A codebook is owned by method specialists and read by every other part of the tool:
+rules take ``keywords``/``patterns``, the similarity suggester takes ``label``,
+``description`` and ``examples``, reports take labels and the hierarchy (a parent
+counts every respondent with any child).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import CodebookError
+
+
+class Pattern(BaseModel):
+    """What keywords cannot say: a regex over the verbatim text, or a spaCy Matcher token pattern."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regex: str | None = None
+    tokens: list[dict[str, Any]] | None = None
+    description: str | None = None
+
+
+class Code(BaseModel):
+    """One code; ``children`` nest. ``id`` is stable: decisions refer to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    description: str | None = None
+    include: str | None = None
+    exclude: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    patterns: list[Pattern] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+    children: list[Code] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_not_blank(cls, v: str) -> str:
+        if not v or not v.strip():
+            raise ValueError("code id is empty; give every code a short stable id such as 'wachtlijsten'")
+        return v.strip()
+
+    @field_validator("label")
+    @classmethod
+    def _label_not_blank(cls, v: str) -> str:
+        if not v or not v.strip():
+            raise ValueError("label is empty; give the code a short Dutch label")
+        return v.strip()
+
+
+class Codebook(BaseModel):
+    """A named, versioned tree of codes for one or more questions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    version: str = "1"
+    language: str = "nl"
+    questions: list[str] = Field(default_factory=list)
+    description: str | None = None
+    codes: list[Code]
+
+    # --- navigation -------------------------------------------------------------------
+    def iter_codes(self) -> Iterator[tuple[Code, str | None, int]]:
+        """Depth-first (code, parent_id, depth) over the whole tree, in file order."""
+
+        def walk(codes: list[Code], parent: str | None, depth: int):
+            for c in codes:
+                yield c, parent, depth
+                yield from walk(c.children, c.id, depth + 1)
+
+        yield from walk(self.codes, None, 0)
+
+    @property
+    def code_ids(self) -> list[str]:
+        return [c.id for c, _, _ in self.iter_codes()]
+
+    @property
+    def leaf_ids(self) -> list[str]:
+        return [c.id for c, _, _ in self.iter_codes() if not c.children]
+
+    def _index(self) -> dict[str, tuple[Code, str | None]]:
+        return {c.id: (c, p) for c, p, _ in self.iter_codes()}
+
+    def get(self, code_id: str, *, source: str | None = None) -> Code:
+        """The code with this id, or a [C003] error listing the known ids."""
+        idx = self._index()
+        if code_id not in idx:
+            raise unknown_code_error(code_id, self, source)
+        return idx[code_id][0]
+
+    def parent_of(self, code_id: str) -> str | None:
+        self.get(code_id)
+        return self._index()[code_id][1]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """Parent, grandparent, ... (nearest first)."""
+        idx = self._index()
+        self.get(code_id)
+        out: list[str] = []
+        parent = idx[code_id][1]
+        while parent is not None:
+            out.append(parent)
+            parent = idx[parent][1]
+        return out
+
+    def descendants(self, code_id: str) -> list[str]:
+        code = self.get(code_id)
+        out: list[str] = []
+
+        def walk(c: Code) -> None:
+            for ch in c.children:
+                out.append(ch.id)
+                walk(ch)
+
+        walk(code)
+        return out
+
+    def labels(self) -> dict[str, str]:
+        return {c.id: c.label for c, _, _ in self.iter_codes()}
+
+    # --- serialisation ----------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+    def to_yaml(self) -> str:
+        data = _prune(self.to_dict())
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+    @property
+    def content_hash(self) -> str:
+        """Stable hash of the content (not the formatting): which version a decision was made under."""
+        return hashlib.sha256(self.to_yaml().encode("utf-8")).hexdigest()[:16]
+
+
+def _prune(obj: Any) -> Any:
+    """Drop empty lists/None so saved YAML stays as terse as hand-written YAML."""
+    if isinstance(obj, dict):
+        return {k: _prune(v) for k, v in obj.items() if v not in (None, [], {})}
+    if isinstance(obj, list):
+        return [_prune(v) for v in obj]
+    return obj
+
+
+def unknown_code_error(code_id: str, codebook: Codebook, source: str | None = None) -> CodebookError:
+    known = ", ".join(codebook.code_ids[:40])
+    more = "" if len(codebook.code_ids) <= 40 else f" (+{len(codebook.code_ids) - 40} more)"
+    where = source or f"{codebook.name}"
+    return CodebookError(
+        "C003",
+        f"Code '{code_id}' not in codebook '{where}'. Known codes: {known}{more}. "
+        "Fix the code id or add the code to the codebook.",
+    )
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
+    """Parse and validate YAML text; errors name the source and the problem."""
+    from .codebook_validate import validate_codebook_text  # noqa: PLC0415 (kept apart: long)
+
+    return validate_codebook_text(text, source)
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load and validate a codebook YAML file."""
+    p = Path(path)
+    if not p.exists():
+        raise CodebookError("C001", f"Codebook file '{p}' does not exist. Check the path.")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CodebookError(
+            "C002", f"Codebook '{p}' is not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8."
+        ) from None
+    return parse_codebook(text, source=str(p))
