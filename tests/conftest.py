@@ -23,3 +23,106 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def codebook_dir() -> Path:
     return ROOT / "codebook"
+
+
+# --- PostgreSQL (store tests) ------------------------------------------------------------
+# A throwaway cluster per test process (so per xdist worker): initdb into a fresh temp dir,
+# pg_ctl start on a free loopback port with the unix socket in that dir, torn down at the
+# end of the session. As root, the server runs as the 'postgres' (or 'nobody') OS user.
+# When PostgreSQL cannot be started the tests that need it skip with the reason (see -ra).
+
+
+def _pg_bindir() -> Path | None:
+    import glob
+    import shutil
+
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """dict(host, port, user, socket_dir) of a running throwaway PostgreSQL, or skip."""
+    import os
+    import pwd
+    import shutil
+    import subprocess
+    import tempfile
+
+    bindir = _pg_bindir()
+    if bindir is None or not (bindir / "pg_ctl").exists():
+        pytest.skip(
+            "PostgreSQL tests skipped: initdb/pg_ctl not found (install Debian's postgresql; "
+            "scripts/test-services.sh does so in `make test` when run as root)."
+        )
+    root = Path(tempfile.mkdtemp(prefix="ta-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        user = "postgres"
+        try:
+            pw = pwd.getpwnam(user)
+        except KeyError:
+            user, pw = "nobody", pwd.getpwnam("nobody")
+        os.chown(root, pw.pw_uid, pw.pw_gid)
+        run_as = ["runuser", "-u", user, "--"]
+    data = root / "data"
+    log = root / "server.log"
+
+    def run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run(run_as + args, capture_output=True, text=True, timeout=timeout, cwd=root)
+
+    started = False
+    try:
+        init = run(
+            [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+             "-E", "UTF8", "--locale=C", "--no-sync"]
+        )
+        if init.returncode != 0:
+            pytest.skip(f"PostgreSQL tests skipped: initdb failed: {(init.stderr or init.stdout).strip()[-300:]}")
+        last_error = ""
+        for _attempt in range(3):
+            port = _free_port()
+            opts = (
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            )
+            start = run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "30",
+                         "-o", opts, "start"])
+            if start.returncode == 0:
+                started = True
+                break
+            last_error = (log.read_text(errors="replace") if log.exists() else start.stderr)[-300:]
+        if not started:
+            pytest.skip(f"PostgreSQL tests skipped: pg_ctl start failed: {last_error.strip()}")
+        yield {"host": "127.0.0.1", "port": port, "user": "postgres", "socket_dir": str(root)}
+    finally:
+        if started:
+            run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the throwaway server: postgresql+psycopg://... URL."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg", reason="PostgreSQL tests skipped: psycopg not installed")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conninfo = f"host={postgres_server['host']} port={postgres_server['port']} user=postgres dbname=postgres"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@{postgres_server['host']}:{postgres_server['port']}/{name}"

@@ -45,11 +45,19 @@ class Code(BaseModel):
     counter_examples: list[str] = Field(default_factory=list)
     children: list[Code] = Field(default_factory=list)
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_number_as_text(cls, v: Any) -> Any:
+        # `id: 12` in YAML is a number; ids are text everywhere else (CSV, database).
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
     @field_validator("id")
     @classmethod
     def _id_not_blank(cls, v: str) -> str:
         if not v or not v.strip():
-            raise ValueError("code id is empty; give every code a short stable id such as 'wachtlijsten'")
+            raise ValueError(
+                "code id is empty; give every code a short stable id such as 'wachtlijsten'"
+            )
         return v.strip()
 
     @field_validator("label")
@@ -71,6 +79,12 @@ class Codebook(BaseModel):
     questions: list[str] = Field(default_factory=list)
     description: str | None = None
     codes: list[Code]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, v: Any) -> Any:
+        # `version: 1` or `version: 1.2` in YAML are numbers; keep them as the text the user wrote.
+        return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
     # --- navigation -------------------------------------------------------------------
     def iter_codes(self) -> Iterator[tuple[Code, str | None, int]]:
@@ -154,7 +168,9 @@ def _prune(obj: Any) -> Any:
     return obj
 
 
-def unknown_code_error(code_id: str, codebook: Codebook, source: str | None = None) -> CodebookError:
+def unknown_code_error(
+    code_id: str, codebook: Codebook, source: str | None = None
+) -> CodebookError:
     known = ", ".join(codebook.code_ids[:40])
     more = "" if len(codebook.code_ids) <= 40 else f" (+{len(codebook.code_ids) - 40} more)"
     where = source or f"{codebook.name}"
@@ -181,6 +197,7 @@ def load_codebook(path: str | Path) -> Codebook:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise CodebookError(
-            "C002", f"Codebook '{p}' is not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8."
+            "C002",
+            f"Codebook '{p}' is not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.",
         ) from None
     return parse_codebook(text, source=str(p))

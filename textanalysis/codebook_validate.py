@@ -1,32 +1,544 @@
-"""Codebook validation: turn YAML and pydantic problems into one clear message each."""
+"""Codebook validation: every problem in a codebook YAML as one message with its line number and the fix.
+
+Method specialists edit codebooks by hand, so a mistake must point at the line, say what is
+wrong and how to fix it, and all problems of a file are found in one run
+(``textanalysis codebook validate FILE``). Line numbers come from ``yaml.compose`` marks.
+Codes do not reference each other (a code's place in the tree is its only link), so there are
+no cycles to check; the tree itself is checked for duplicate ids and ids repeated along a
+parent-child path.
+
+Error codes: C010 invalid YAML, C011 not a mapping, C012 empty id/label or other invalid
+value, C013 duplicate id, C014 unknown field, C015 wrong type, C016 missing field,
+C017 tab indentation, C018 child id equals an ancestor id, C019 invalid regex,
+C020 invalid spaCy token pattern, C021 pattern without exactly one of regex/tokens,
+C022 duplicate key in a mapping, C023 empty keyword, C024 id with a separator character.
+"""
 
 from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from .codebook import Codebook
+from .codebook import Code, Codebook, Pattern
 from .errors import CodebookError
+
+Path_ = tuple[str | int, ...]
+
+_FIELDS = {
+    "codebook": sorted(Codebook.model_fields),
+    "code": sorted(Code.model_fields),
+    "pattern": sorted(Pattern.model_fields),
+}
+_TYPE_WORDS = {
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+}
+_TYPE_HINTS = {
+    "keywords": "e.g. keywords: [wachtlijst, wachttijd]",
+    "examples": "write one example per line starting with '- '",
+    "counter_examples": "write one example per line starting with '- '",
+    "patterns": "e.g. patterns: [{regex: 'wacht(lijst|tijd)'}]",
+    "children": "write each child as a list item starting with '- id: ...'",
+    "codes": "write each code as a list item starting with '- id: ...'",
+    "questions": "e.g. questions: [Q58]",
+    "tokens": "e.g. tokens: [{LOWER: 'per'}, {LOWER: 'wijk'}]",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a codebook file; ``str()`` is the message a user sees."""
+
+    code: str
+    source: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.where}: {self.message}"
+
+    @property
+    def where(self) -> str:
+        return f"Codebook '{self.source}'" + (f", line {self.line}" if self.line else "")
+
+    def error(self) -> CodebookError:
+        return CodebookError(self.code, f"{self.where}: {self.message}")
+
+
+# --- public API ----------------------------------------------------------------------------
 
 
 def validate_codebook_text(text: str, source: str = "<codebook>") -> Codebook:
+    """Parse and validate; raise the first problem as a :class:`CodebookError` (all are listed by
+    :func:`check_codebook_text`)."""
+    cb, problems = check_codebook_text(text, source)
+    if problems:
+        first = problems[0]
+        more = ""
+        if len(problems) > 1:
+            more = f" (+{len(problems) - 1} more problem(s); `textanalysis codebook validate` lists all)"
+        raise CodebookError(first.code, f"{first.where}: {first.message}{more}")
+    assert cb is not None
+    return cb
+
+
+def validate_codebook_file(path: str | Path) -> list[Problem]:
+    """All problems of one codebook file (empty list: valid)."""
+    p = Path(path)
+    if not p.exists():
+        return [Problem("C001", str(p), None, "the file does not exist. Check the path.")]
     try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [
+            Problem(
+                "C002",
+                str(p),
+                None,
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.",
+            )
+        ]
+    return check_codebook_text(text, str(p))[1]
+
+
+def check_codebook_text(
+    text: str, source: str = "<codebook>"
+) -> tuple[Codebook | None, list[Problem]]:
+    """The codebook (None when it cannot be built) and every problem found, in line order."""
+    problems = _tab_problems(text, source)
+    if problems:  # YAML cannot be parsed reliably with tab indentation
+        return None, problems
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise CodebookError("C010", f"Codebook '{source}' is not valid YAML: {exc}. Fix the YAML syntax.") from None
-    if not isinstance(data, dict):
-        raise CodebookError(
-            "C011", f"Codebook '{source}' must be a YAML mapping with 'name' and 'codes'; got {type(data).__name__}."
-        )
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [
+            Problem(
+                "C010",
+                source,
+                line,
+                f"not valid YAML ({what}). Fix the YAML syntax at this line "
+                "(check indentation and put text containing ': ' or '#' in quotes).",
+            )
+        ]
+    if not isinstance(data, dict) or root is None:
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        return None, [
+            Problem(
+                "C011",
+                source,
+                1,
+                f"must be a YAML mapping with 'name' and 'codes'; got {got}. "
+                "Start the file with 'name: ...' and 'codes:'.",
+            )
+        ]
+    lines: dict[Path_, int] = {}
+    problems += _index(root, (), lines, source)
+    problems += _schema_problems(data, lines, source)
+    problems += _tree_problems(data, lines, source)
+    problems.sort(key=lambda p: (p.line or 0, p.code))
+    if problems:
+        return None, problems
+    return Codebook.model_validate(data), []
+
+
+# --- tabs and line index ---------------------------------------------------------------------
+
+
+def _tab_problems(text: str, source: str) -> list[Problem]:
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in lead:
+            out.append(
+                Problem(
+                    "C017",
+                    source,
+                    n,
+                    "the line is indented with a tab; YAML indentation must use spaces. "
+                    "Replace the tab with spaces (2 per level).",
+                )
+            )
+    return out
+
+
+def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> list[Problem]:
+    """Line number of every key and list item, by path; duplicate keys are problems."""
+    problems: list[Problem] = []
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(
+                        "C022",
+                        source,
+                        line,
+                        f"key '{key}' appears twice in the same mapping (first at line "
+                        f"{seen[key]}); the second silently replaces the first. Keep one.",
+                    )
+                )
+                continue
+            seen[key] = line
+            lines[(*path, key)] = line
+            problems += _index(value_node, (*path, key), lines, source)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            problems += _index(item, (*path, i), lines, source)
+    return problems
+
+
+def _line(lines: dict[Path_, int], path: Path_) -> int | None:
+    for k in range(len(path), -1, -1):
+        if path[:k] in lines:
+            return lines[path[:k]]
+    return None
+
+
+def _dig(data: Any, path: Path_) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _owner(data: dict, path: Path_) -> tuple[str, str]:
+    """('code', "code 'x'") for the nearest code on ``path``, else the codebook/pattern."""
+    kind, name = "codebook", "the codebook"
+    for k in range(len(path)):
+        step = path[k]
+        if step in ("codes", "children") and k + 1 < len(path) and isinstance(path[k + 1], int):
+            obj = _dig(data, path[: k + 2])
+            cid = obj.get("id") if isinstance(obj, dict) else None
+            kind, name = "code", f"code '{cid}'" if cid else f"the code at {_dotted(path[: k + 2])}"
+        if step == "patterns" and k + 1 < len(path) and isinstance(path[k + 1], int):
+            kind, name = "pattern", f"pattern {int(path[k + 1]) + 1} of {name}"
+    return kind, name
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+# --- schema (pydantic) ---------------------------------------------------------------------------
+
+
+def _schema_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Problem]:
     try:
-        cb = Codebook.model_validate(data)
+        Codebook.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"])
-        raise CodebookError("C012", f"Codebook '{source}': {loc}: {first['msg']}.") from None
-    seen: set[str] = set()
-    for code, _, _ in cb.iter_codes():
-        if code.id in seen:
-            raise CodebookError("C013", f"Codebook '{source}': duplicate code id '{code.id}'. Ids must be unique.")
-        seen.add(code.id)
-    return cb
+        errors = exc.errors()
+        # A misspelt field ('lable') also makes the real one ('label') missing: one problem, not two.
+        misspelt = set()
+        for err in errors:
+            if err["type"] == "extra_forbidden":
+                loc = tuple(err["loc"])
+                kind, _ = _owner(data, loc[:-1])
+                for close in difflib.get_close_matches(str(loc[-1]), _FIELDS[kind], n=1):
+                    misspelt.add((*loc[:-1], close))
+        out = []
+        seen: set[tuple[str, Path_]] = set()
+        for err in errors:
+            loc = tuple(err["loc"])
+            if (err["type"], loc) in seen or (err["type"] == "missing" and loc in misspelt):
+                continue
+            seen.add((err["type"], loc))
+            out.append(_schema_problem(err, loc, data, lines, source))
+        return out
+    return []
+
+
+def _schema_problem(
+    err: dict, loc: Path_, data: dict, lines: dict[Path_, int], source: str
+) -> Problem:
+    line = _line(lines, loc)
+    field = loc[-1] if loc else ""
+    etype = err["type"]
+    if etype == "extra_forbidden":
+        kind, owner = _owner(data, loc[:-1])
+        known = _FIELDS[kind]
+        close = difflib.get_close_matches(str(field), known, n=1)
+        hint = f"Did you mean '{close[0]}'? " if close else ""
+        return Problem(
+            "C014",
+            source,
+            line,
+            f"{owner} has unknown field '{field}'. {hint}Allowed fields: {', '.join(known)}.",
+        )
+    if etype == "missing":
+        _, owner = _owner(data, loc[:-1])
+        fix = {
+            "id": "a short stable id such as 'wachtlijsten'",
+            "label": "a short Dutch label",
+            "name": "a name for the codebook",
+            "codes": "the list of codes",
+        }.get(str(field), "a value")
+        return Problem(
+            "C016", source, line, f"{owner} has no '{field}'. Add '{field}:' with {fix}."
+        )
+    if etype in _TYPE_WORDS or etype.endswith("_type"):
+        _, owner = _owner(data, loc)
+        want = _TYPE_WORDS.get(etype, etype.removesuffix("_type"))
+        value = _dig(data, loc)
+        name = next((s for s in reversed(loc) if isinstance(s, str)), str(field))
+        hint = _TYPE_HINTS.get(name, f"write it as {want}")
+        return Problem(
+            "C015",
+            source,
+            line,
+            f"'{name}' of {owner} must be {want}, not {_describe(value)}. Fix: {hint}.",
+        )
+    _, owner = _owner(data, loc)
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    return Problem("C012", source, line, f"'{field}' of {owner}: {msg}.")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    kind = {
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+    shown = repr(value)
+    return f"{kind} {shown[:60]}" if len(shown) <= 60 else f"{kind} {shown[:57]}..."
+
+
+# --- the tree: ids, patterns, keywords --------------------------------------------------------
+
+
+def _walk(data: dict) -> Iterator[tuple[dict, Path_, list[str]]]:
+    """(raw code dict, path, ancestor ids) over the raw YAML, tolerant of wrong types."""
+
+    def rec(codes: Any, path: Path_, ancestors: list[str]):
+        if not isinstance(codes, list):
+            return
+        for i, c in enumerate(codes):
+            if not isinstance(c, dict):
+                continue
+            p = (*path, i)
+            yield c, p, ancestors
+            cid = c.get("id")
+            yield from rec(c.get("children"), (*p, "children"), [*ancestors, str(cid).strip()])
+
+    yield from rec(data.get("codes"), ("codes",), [])
+
+
+def _tree_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Problem]:
+    out: list[Problem] = []
+    if data.get("codes") == []:
+        out.append(
+            Problem(
+                "C012",
+                source,
+                _line(lines, ("codes",)),
+                "'codes' is empty. Add at least one code "
+                "(and an 'overig' code for answers that fit no other).",
+            )
+        )
+    first_seen: dict[str, int | None] = {}
+    for code, path, ancestors in _walk(data):
+        raw_id = code.get("id")
+        cid = str(raw_id).strip() if isinstance(raw_id, str | int) else None
+        line = _line(lines, (*path, "id"))
+        if cid:
+            if re.search(r"[;,\s]", cid):
+                better = re.sub(r"[;,\s]+", "_", cid)
+                out.append(
+                    Problem(
+                        "C024",
+                        source,
+                        line,
+                        f"code id '{cid}' contains a space, ';' or ','; ids are "
+                        "written in ';'-separated code lists. Use letters, digits, '_' or '-', "
+                        f"e.g. '{better}'.",
+                    )
+                )
+            if cid in ancestors:
+                out.append(
+                    Problem(
+                        "C018",
+                        source,
+                        line,
+                        f"child code id '{cid}' is the same as the id of its "
+                        f"parent or ancestor ({' > '.join(ancestors)}). Give the child its own id, "
+                        f"e.g. '{cid}_overig'.",
+                    )
+                )
+            elif cid in first_seen:
+                out.append(
+                    Problem(
+                        "C013",
+                        source,
+                        line,
+                        f"duplicate code id '{cid}' (first at line "
+                        f"{first_seen[cid]}). Ids must be unique in the codebook; rename one.",
+                    )
+                )
+            first_seen.setdefault(cid, line)
+        name = f"code '{cid}'" if cid else f"the code at {_dotted(path)}"
+        kws = code.get("keywords")
+        if isinstance(kws, list):
+            for k, kw in enumerate(kws):
+                if isinstance(kw, str) and not kw.strip():
+                    out.append(
+                        Problem(
+                            "C023",
+                            source,
+                            _line(lines, (*path, "keywords", k)),
+                            f"{name} has an empty keyword. Remove it or write the word.",
+                        )
+                    )
+        pats = code.get("patterns")
+        if isinstance(pats, list):
+            for k, pat in enumerate(pats):
+                if isinstance(pat, dict):
+                    out += _pattern_problems(
+                        pat, (*path, "patterns", k), f"pattern {k + 1} of {name}", lines, source
+                    )
+    return out
+
+
+def _pattern_problems(
+    pat: dict, path: Path_, name: str, lines: dict[Path_, int], source: str
+) -> list[Problem]:
+    regex, tokens = pat.get("regex"), pat.get("tokens")
+    line = _line(lines, path)
+    if (regex is None) == (tokens is None):
+        return [
+            Problem(
+                "C021",
+                source,
+                line,
+                f"{name} must have exactly one of 'regex' or 'tokens' "
+                f"(it has {'both' if regex is not None else 'neither'}). Split it into two patterns "
+                "or add one, e.g. {regex: 'wacht(lijst|tijd)'}.",
+            )
+        ]
+    if isinstance(regex, str):
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            return [
+                Problem(
+                    "C019",
+                    source,
+                    _line(lines, (*path, "regex")),
+                    f"{name} has an invalid regex {regex!r}: {exc.msg} at position {exc.pos}. "
+                    "Fix the expression (escape special characters such as ( ) [ ] with a backslash).",
+                )
+            ]
+    if isinstance(tokens, list) and all(isinstance(t, dict) for t in tokens):
+        msg = token_pattern_error(tokens)
+        if msg:
+            return [
+                Problem(
+                    "C020",
+                    source,
+                    _line(lines, (*path, "tokens")),
+                    f"{name} is not a valid spaCy token pattern: {msg}. Fix: use Matcher attributes such "
+                    "as LOWER, LEMMA, TEXT, POS and OP, e.g. [{LOWER: 'per'}, {LOWER: 'wijk'}] "
+                    "(https://spacy.io/usage/rule-based-matching).",
+                )
+            ]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _blank_vocab():
+    import spacy  # noqa: PLC0415 (only needed when a codebook has token patterns)
+
+    return spacy.blank("nl").vocab
+
+
+def token_pattern_error(tokens: list[dict[str, Any]]) -> str | None:
+    """None if spaCy's Matcher (validate=True, blank Dutch pipeline) accepts the pattern, else why not."""
+    from spacy.matcher import Matcher  # noqa: PLC0415
+
+    if not tokens:
+        return "the pattern is empty"
+    matcher = Matcher(_blank_vocab(), validate=True)
+    try:
+        matcher.add("CHECK", [tokens])
+    except Exception as exc:  # MatchPatternError, ValueError, KeyError: all mean "bad pattern"
+        text = " ".join(str(exc).split())
+        found = re.findall(r"\[pattern -> (\d+) -> ([^\]]+)\] ([^\[]+?)(?= - \[|$)", text)
+        if not found:
+            return re.sub(r"^\[E\d+\]\s*", "", text)[:300]
+        parts = []
+        for index, where, what in found:
+            attr = where.split(" -> ")[0]
+            close = difflib.get_close_matches(attr.upper(), _TOKEN_ATTRS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close and close[0] != attr else ""
+            if attr == "OP":
+                what, hint = "OP must be '!', '?', '+', '*' or a count such as '{2}' or '{1,3}'", ""
+            parts.append(
+                f"token {int(index) + 1}, '{where}': {what.strip().rstrip('.') if attr == 'OP' else what.strip().rstrip('.').lower()}{hint}"
+            )
+            if attr == "OP":
+                break
+        return "; ".join(parts)
+    return None
+
+
+_TOKEN_ATTRS = [
+    "ORTH",
+    "TEXT",
+    "LOWER",
+    "NORM",
+    "LEMMA",
+    "POS",
+    "TAG",
+    "MORPH",
+    "DEP",
+    "ENT_TYPE",
+    "SHAPE",
+    "LENGTH",
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_STOP",
+    "IS_SENT_START",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+    "OP",
+    "IN",
+    "NOT_IN",
+    "REGEX",
+    "FUZZY",
+]

@@ -1,0 +1,32 @@
+"""textanalysis app: code Dutch open survey answers in the browser.
+
+Run: ``streamlit run app.py -- --db PATH`` (or ``make run``). Without ``--db`` the database
+is ``$DATABASE_URL``, else ``$TEXTANALYSIS_DB``, else ``./textanalysis.db``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import sidebar
+
+st.set_page_config(page_title="textanalysis", page_icon=":material/edit_note:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
+    st.Page("app_pages/importeren.py", title="Importeren", icon=":material/upload:", url_path="importeren"),
+    st.Page("app_pages/coderen.py", title="Coderen", icon=":material/edit:", url_path="coderen"),
+    st.Page("app_pages/codeboek.py", title="Codeboek", icon=":material/menu_book:", url_path="codeboek"),
+    st.Page("app_pages/themas.py", title="Thema's ontdekken", icon=":material/bubble_chart:", url_path="themas"),
+    st.Page("app_pages/resultaten.py", title="Resultaten", icon=":material/bar_chart:", url_path="resultaten"),
+    st.Page(
+        "app_pages/betrouwbaarheid.py",
+        title="Betrouwbaarheid",
+        icon=":material/group:",
+        url_path="betrouwbaarheid",
+    ),
+]
+
+page = st.navigation(PAGES)
+sidebar()
+page.run()

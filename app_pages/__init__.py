@@ -1,0 +1,1 @@
+"""Streamlit pages of the app (thin: they call textanalysis/ and show the results)."""

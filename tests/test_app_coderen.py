@@ -1,0 +1,120 @@
+"""AppTest of the Coderen page: the decisions the UI records are exactly what the analyst did."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from textanalysis.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_master(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    exe = Path(sys.executable).with_name("textanalysis")
+    subprocess.run([str(exe), "demo", "--db", str(db)], check=True, capture_output=True, cwd=ROOT)
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_master, tmp_path, monkeypatch) -> Path:
+    db = tmp_path / "app.db"
+    with sqlite3.connect(demo_master) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TEXTANALYSIS_DB", str(db))
+    return db
+
+
+def _open_coderen(coder: str = "tester") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["ta_scope"] = ("peiling", "2022", "Q58")
+    at.run()
+    at.sidebar.text_input(key="side_coder").input(coder).run()
+    at.switch_page("app_pages/coderen.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _code_boxes(at: AppTest, uid: int):
+    prefix = f"cod_cb_{uid}_"
+    return {cb.key[len(prefix) :]: cb for cb in at.checkbox if cb.key and cb.key.startswith(prefix)}
+
+
+def test_coderen_confirm_add_reject_records_exactly_those(demo_db):
+    at = _open_coderen()
+    # walk to the first answer with at least two pre-selected suggestions
+    for _ in range(60):
+        uid = at.session_state["cod_unit"]
+        boxes = _code_boxes(at, uid)
+        checked = [c for c, cb in boxes.items() if cb.value]
+        if len(checked) >= 2:
+            break
+        at.button(key="cod_next").click().run()
+        assert not at.exception, at.exception
+    else:
+        pytest.fail("no answer with two suggestions in Q58")
+    keep, reject = checked[0], checked[1]
+    add = next(c for c, cb in boxes.items() if not cb.value)
+    scores_before = {c: boxes[c].label for c in (keep, reject)}
+    boxes[reject].uncheck()
+    boxes[add].check()
+    at.button(key="cod_confirm").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["cod_unit"] != uid  # moved on to the next answer
+
+    with Store(str(demo_db)) as store:
+        dec = store.decisions(coder="tester")
+        cur = store.current_codes(coder="tester")
+    got = {(r.unit_id, r.code, r.decision, r.source) for r in dec.itertuples()}
+    expected = {
+        (uid, keep, "applied", "suggestion"),
+        (uid, add, "applied", "manual"),
+        (uid, reject, "rejected", "suggestion"),
+    }
+    assert got == expected and len(dec) == 3, (got, scores_before)
+    assert set(dec.loc[dec["source"] == "suggestion", "score"].notna()) == {True}
+    assert set(cur["code"]) == {keep, add}
+
+    # going back shows the coder's own decisions; confirming again records nothing new
+    at.button(key="cod_prev").click().run()
+    assert at.session_state["cod_unit"] == uid
+    boxes = _code_boxes(at, uid)
+    assert boxes[keep].value and boxes[add].value and not boxes[reject].value
+    at.button(key="cod_confirm").click().run()
+    with Store(str(demo_db)) as store:
+        assert len(store.decisions(coder="tester")) == 3
+
+
+def test_coderen_no_code_marks_unit_seen_and_memo(demo_db):
+    at = _open_coderen("bob")
+    uid = at.session_state["cod_unit"]
+    at.text_input(key=f"cod_memo_{uid}").input("twijfel: <b>twee</b> thema's").run()
+    at.button(key=f"cod_memo_save_{uid}").click().run()
+    at.button(key="cod_none").click().run()
+    assert not at.exception, at.exception
+    with Store(str(demo_db)) as store:
+        dec = store.decisions(coder="bob")
+        memos = store.memos(unit_id=uid)
+        prog = store.progress("peiling", "Q58", "2022")
+    assert set(dec["unit_id"]) == {uid} and set(dec["decision"]) == {"rejected"}
+    assert list(memos["text"]) == ["twijfel: <b>twee</b> thema's"]
+    assert int(prog.loc[prog["coder"] == "bob", "coded_units"].iloc[0]) == 1
+
+
+def test_coderen_without_name_asks_for_it(demo_db):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/coderen.py").run()
+    assert not at.exception
+    assert any("naam" in w.value for w in at.warning)

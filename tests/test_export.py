@@ -1,0 +1,231 @@
+"""Exports: frequency CSV/Excel, the coded data set (CSV, Excel, SPSS), formula neutralisation."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pandas as pd
+import pyreadstat
+import pytest
+
+from textanalysis.codebook import parse_codebook
+from textanalysis.errors import ReportError
+from textanalysis.export import (
+    coded_dataset,
+    export_dataset,
+    neutralise,
+    spss_names,
+    write_dataset,
+    write_frequency_csv,
+    write_frequency_excel,
+)
+from textanalysis.report import frequencies
+
+CODEBOOK = parse_codebook(
+    """
+name: beleid
+codes:
+  - id: jeugd
+    label: Jeugd en gezin
+    children:
+      - id: hervorming-jeugd
+        label: Hervormingsagenda jeugd
+  - id: wijk-gericht
+    label: Wijkgericht werken
+  - id: 2preventie
+    label: "-Preventie=voorop"
+  - id: ALL
+    label: Alles tegelijk
+"""
+)
+
+EVIL = ['=HYPERLINK("http://x","klik")', "+31 6 1234", "-", "@SUM(A1)", "\tverborgen", "\rterug"]
+
+
+@pytest.fixture()
+def units() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": [1, 2, 3, 4, 5, 6, 7, 8],
+            "respondent_id": ["r1", "r1", "r2", "r3", "r4", "r5", "r6", "r6"],
+            "question_id": "Q58",
+            "unit_index": [0, 1, 0, 0, 0, 0, 0, 1],
+            "text": ["Wijkgericht werken", *EVIL, "preventie"],
+            "substantive": [True, True, True, True, True, False, True, True],
+            "inwonersklasse": [
+                "<50.000",
+                "<50.000",
+                "=1+1",
+                "50.000-100.000",
+                "<50.000",
+                "G4",
+                "G4",
+                "G4",
+            ],
+        }
+    )
+
+
+@pytest.fixture()
+def codes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": [1, 2, 3, 4, 8, 5],
+            "code": [
+                "wijk-gericht",
+                "hervorming-jeugd",
+                "2preventie",
+                "wijk-gericht",
+                "2preventie",
+                "ALL",
+            ],
+        }
+    )
+
+
+def test_neutralise_only_touches_risky_strings():
+    for value in EVIL:
+        assert neutralise(value) == "'" + value
+    assert neutralise("Wijkgericht") == "Wijkgericht"
+    assert neutralise(-3) == -3 and neutralise(None) is None
+
+
+def test_frequency_csv_has_exact_contract_and_is_formula_safe(tmp_path, units, codes):
+    t = frequencies(units, codes, CODEBOOK)
+    out = write_frequency_csv(t, tmp_path / "freq.csv")
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["code", "label", "respondents", "percent", "mentions", "n"]
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["2preventie"][1] == "'-Preventie=voorop"
+    assert by_code["wijk-gericht"][2:] == ["2", "40", "2", "5"]
+
+
+def test_frequency_excel_is_formatted(tmp_path, units, codes):
+    t = frequencies(units, codes, CODEBOOK)
+    out = write_frequency_excel(t, tmp_path / "freq.xlsx", title="Figuur 34. Beleid")
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "Figuur 34. Beleid N=5" and ws["A1"].font.bold
+    assert [c.value for c in ws[3]] == ["code", "label", "respondents", "percent", "mentions", "n"]
+    assert all(c.font.bold for c in ws[3])
+    first = [c.value for c in ws[4]]
+    assert first[0] == "wijk-gericht" and first[3] == pytest.approx(0.4)
+    assert ws.cell(row=4, column=4).number_format == "0%"
+    labels = [ws.cell(row=r, column=2).value for r in range(4, 4 + len(t))]
+    assert "'-Preventie=voorop" in labels
+    assert (
+        ws.cell(row=len(t) + 5, column=1).value
+        == "Noot: percentage van N; meerdere antwoorden mogelijk."
+    )
+    # nothing was stored as a formula
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_respondent_dataset_matches_frequencies(units, codes):
+    ds = coded_dataset(units, codes, CODEBOOK)
+    df = ds.frame
+    assert list(df["respondent_id"]) == ["r1", "r2", "r3", "r4", "r5", "r6"]
+    t = frequencies(units, codes, CODEBOOK).set_index("code")
+    for code in CODEBOOK.code_ids:
+        assert int(df[code].sum()) == t.loc[code, "respondents"], code
+    assert df.set_index("respondent_id").loc["r1", "jeugd"] == 1  # rolled up from its child
+    assert list(df["in_n"]) == [1, 1, 1, 1, 0, 1]
+    assert df["wijk-gericht"].isna().sum() == 1  # r5: no substantive answer -> missing
+    assert df.set_index("respondent_id").loc["r2", "inwonersklasse"] == "=1+1"
+    assert ds.labels["2preventie"] == "-Preventie=voorop"
+
+
+def test_unit_dataset_long_format(units, codes):
+    df = coded_dataset(units, codes, CODEBOOK, level="unit").frame
+    assert len(df) == len(units)
+    assert df.set_index("unit_id").loc["2", "codes"] == "jeugd;hervorming-jeugd"
+    assert df.set_index("unit_id").loc["2", "jeugd"] == 1
+    assert list(df["substantive"]) == [1, 1, 1, 1, 1, 0, 1, 1]
+
+
+def test_csv_and_excel_dataset_neutralise_formulas(tmp_path, units, codes):
+    ds = coded_dataset(units, codes, CODEBOOK, level="unit")
+    write_dataset(ds, tmp_path / "units.csv")
+    with (tmp_path / "units.csv").open(encoding="utf-8", newline="") as fh:
+        texts = [r["text"] for r in csv.DictReader(fh)]
+    for evil in EVIL:
+        # the csv module keeps the CR inside the quoted field
+        assert "'" + evil in texts
+    write_dataset(ds, tmp_path / "units.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "units.xlsx")
+    ws = wb["Antwoorden"]
+    header = [c.value for c in ws[1]]
+    assert ws.cell(row=1, column=1).font.bold
+    col = header.index("text") + 1
+    cells = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+    for evil in EVIL:
+        # XML turns a stored CR into LF on reading; the quote in front is what matters
+        assert "'" + evil.replace("\r", "\n") in cells
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    attr = [ws.cell(row=r, column=header.index("inwonersklasse") + 1).value for r in range(2, 10)]
+    assert "'=1+1" in attr
+    assert [c.value for c in wb["Codes"][1]] == ["column", "label"]
+
+
+def test_sav_round_trip_with_labels(tmp_path, units, codes):
+    out = tmp_path / "peiling.sav"
+    mapping = export_dataset(units, codes, out, codebook=CODEBOOK)
+    df, meta = pyreadstat.read_sav(str(out))
+    assert mapping["wijk-gericht"] == "wijk_gericht"
+    assert mapping["2preventie"] == "v_2preventie"
+    assert mapping["hervorming-jeugd"] == "hervorming_jeugd"
+    assert mapping["ALL"] == "ALL_v"  # reserved word in SPSS
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["wijk_gericht"] == "Wijkgericht werken"
+    assert labels["hervorming_jeugd"] == "Hervormingsagenda jeugd"
+    assert meta.variable_value_labels["wijk_gericht"] == {0.0: "niet genoemd", 1.0: "genoemd"}
+    assert list(df["respondent_id"]) == ["r1", "r2", "r3", "r4", "r5", "r6"]
+    assert df["wijk_gericht"].sum() == 2 and df["wijk_gericht"].isna().sum() == 1
+    assert df["jeugd"].tolist()[:2] == [1.0, 0.0]
+    side = pd.read_csv(tmp_path / "peiling_variables.csv", dtype=str)
+    assert dict(zip(side["column"], side["variable"], strict=True))["2preventie"] == "v_2preventie"
+
+
+def test_sav_unit_level_keeps_texts(tmp_path, units, codes):
+    out = tmp_path / "units.sav"
+    export_dataset(units, codes, out, level="unit", codebook=CODEBOOK)
+    df, meta = pyreadstat.read_sav(str(out))
+    assert df["text"].tolist()[0] == "Wijkgericht werken"
+    assert df["text"].tolist()[1] == EVIL[0]  # .sav is data, not formulas: verbatim
+    assert meta.variable_value_labels["jeugd"][1.0] == "genoemd"
+
+
+def test_spss_names_are_valid_unique_and_short():
+    names = spss_names(
+        ["a b", "a_b", "A-B", "é-code", "x" * 100, "x" * 100 + "y", "_", "9", "with"]
+    )
+    vals = list(names.values())
+    assert len({v.upper() for v in vals}) == len(vals)
+    for v in vals:
+        assert len(v) <= 64 and v[0].isalpha() and not v.endswith((".", "_"))
+        assert all(ch.isalnum() or ch in "_." for ch in v)
+    assert names["a b"] == "a_b" and names["a_b"] == "a_b_2" and names["A-B"] == "A_B_3"
+    assert names["é-code"] == "e_code"
+    assert names["with"].upper() != "WITH"
+
+
+def test_masking_before_export(tmp_path, units, codes):
+    u = units.copy()
+    u.loc[0, "text"] = "Bel mevrouw Jansen op 06-12345678"
+    out = tmp_path / "masked.csv"
+    export_dataset(
+        u, codes, out, level="unit", mask=lambda t: t.replace("06-12345678", "[TELEFOON]")
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "06-12345678" not in text and "[TELEFOON]" in text
+
+
+def test_bad_export_arguments(tmp_path, units, codes):
+    with pytest.raises(ReportError, match="R007"):
+        export_dataset(units, codes, tmp_path / "x.pdf")
+    with pytest.raises(ReportError, match="R007"):
+        coded_dataset(units, codes, level="code")
+    with pytest.raises(ReportError, match="R008"):
+        export_dataset(units, codes, tmp_path / "nope" / "x.csv")
+

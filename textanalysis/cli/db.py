@@ -1,0 +1,55 @@
+"""Database commands: ``demo`` (import the demo data), ``export-db`` and ``restore`` (backup)."""
+
+from __future__ import annotations
+
+import click
+
+from . import db_option, friendly, main, resolve_db
+
+
+@main.command()
+@db_option
+@click.option("--manifest", type=click.Path(dir_okay=False), default=None, help="Demo manifest (default: data/demo.yaml).")
+@friendly
+def demo(db: str | None, manifest: str | None) -> None:
+    """Import the constructed demo survey and codebooks (once; a second run adds nothing)."""
+    from ..store import Store
+    from ..store.demo import import_demo
+
+    with Store(resolve_db(db)) as store:
+        steps = import_demo(store, manifest)
+    for s in steps:
+        if s["kind"] == "import":
+            state = f"{s['new_units']} new units" if s["created"] else "already imported, nothing new"
+            click.echo(f"{s['survey']} {s['wave']} ({s['file']}): {s['respondents']} respondents, {s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicates; {state}")
+        else:
+            state = "saved" if s["created"] else "already stored"
+            click.echo(f"codebook {s['file']} for {s['question']}: version {s['version']} {state}")
+    if not any(s["created"] for s in steps):
+        click.echo("Demo data was already imported: nothing new.")
+
+
+@main.command("export-db")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="JSON-lines file to write.")
+@db_option
+@friendly
+def export_db(out: str, db: str | None) -> None:
+    """Write all surveys, units, codebooks, decisions, memos and runs to a portable file."""
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        counts = store.export_all(out)
+    click.echo(f"Exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@friendly
+def restore(file: str, db: str | None) -> None:
+    """Read an export-db file back into an EMPTY database."""
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        counts = store.restore(file)
+    click.echo(f"Restored {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -1,0 +1,942 @@
+"""Reading survey exports (CSV, Excel, SPSS) into answer units.
+
+One row per answer unit: a multi-answer cell ("benoem maximaal 3 ontwikkelingen") is split
+at line breaks, bullets, numbering and semicolons, never inside a sentence; the whole cell
+is kept as ``cell_text``. Non-answers ("nvt", "geen", "-") are kept but flagged, so they
+stay visible yet out of N. Everything a user can get wrong raises :class:`IngestError`
+naming the file, row or column and the fix; nothing is half-read.
+
+Documented handling of awkward input:
+
+* Row numbers in messages are spreadsheet rows: the header is row 1, the first answer row 2.
+* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252. A UTF-8 file with a
+  few invalid bytes (a copy-paste from another program) is read as UTF-8; each invalid byte
+  becomes U+FFFD and ``RawTable.warnings`` names the rows and columns affected. (A file whose
+  only non-ASCII bytes are invalid UTF-8 cannot be told apart from Windows-1252 and is read
+  as Windows-1252.)
+* CSV rows with more or fewer fields than the header are an error (the columns would shift).
+* Excel: formulas give their cached values (a formula never calculated by Excel is empty
+  and reported in the warnings); a merged range is read as its top-left value repeated in
+  every cell of the range (what the sheet shows), also reported in the warnings.
+* A selected cell longer than ``MAX_CELL_CHARS`` is an error: real answers are far shorter
+  and such cells usually come from an unclosed quote that swallowed the rest of the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import hashlib
+import io
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import IngestError
+
+MAX_CELL_CHARS = 100_000
+DUPLICATE_POLICIES = ("most-complete", "first", "all")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+SPSS_SUFFIXES = (".sav", ".zsav")
+UNIT_COLUMNS = [
+    "respondent_id",
+    "question_id",
+    "unit_index",
+    "text",
+    "cell_text",
+    "substantive",
+    "non_substantive_reason",
+]
+_RESERVED = set(UNIT_COLUMNS) | {"unit_id", "wave", "survey"}
+
+
+@dataclass
+class RawTable:
+    """A survey export as strings: one column per header, ``""`` for empty cells."""
+
+    df: pd.DataFrame
+    value_labels: dict[str, dict[str, str]]
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    path: Path
+    sha256: str = ""
+    column_labels: dict[str, str] = field(default_factory=dict)
+    duplicate_columns: dict[str, list[int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestResult:
+    """Answer units (long), respondents with attributes, and what happened on the way."""
+
+    units: pd.DataFrame
+    respondents: pd.DataFrame
+    questions: dict[str, str]
+    attribute_columns: list[str]
+    duplicate_ids: list[str]
+    duplicates_policy: str
+    source_name: str
+    source_sha256: str
+    summary: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _rows_text(rows: Sequence[int], limit: int = 10) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" (and {len(rows) - limit} more)" if len(rows) > limit else "")
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
+    """Read a CSV, Excel or SPSS export into a :class:`RawTable` of strings."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(
+            "I001",
+            f"File '{path}' does not exist. Check the path and the file name (with extension).",
+        )
+    if not path.is_file():
+        raise IngestError(
+            "I001", f"'{path}' is a directory, not a file. Give the path of the export file."
+        )
+    suffix = path.suffix.lower()
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise IngestError(
+            "I018",
+            f"--sheet '{sheet}' was given but '{path.name}' is not an Excel file; leave out --sheet.",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(
+            "I001", f"File '{path}' cannot be read ({exc.strerror}). Check its permissions."
+        ) from None
+    if not data.strip():
+        raise IngestError(
+            "I002",
+            f"File '{path}' is empty. Export the survey again; the file needs a header row and answers.",
+        )
+    sha = hashlib.sha256(data).hexdigest()
+    if suffix in CSV_SUFFIXES:
+        raw = _read_csv(path, data)
+    elif suffix in EXCEL_SUFFIXES:
+        raw = _read_excel(path, data, sheet)
+    elif suffix in SPSS_SUFFIXES:
+        raw = _read_sav(path)
+    elif suffix == ".xls":
+        raise IngestError(
+            "I003",
+            f"'{path.name}' is an old Excel 97-2003 file (.xls). Open it in Excel and save it as .xlsx.",
+        )
+    else:
+        raise IngestError(
+            "I003",
+            f"'{path.name}' has an unsupported extension '{suffix or '(none)'}'. "
+            "Supported: .csv/.tsv/.txt, .xlsx, .sav. Export the survey in one of these formats.",
+        )
+    raw.sha256 = sha
+    if raw.df.shape[1] == 0:
+        raise IngestError(
+            "I008",
+            f"'{path.name}' has no columns. Check that the first row holds the column names.",
+        )
+    return raw
+
+
+def _sniff_binary(path: Path, data: bytes) -> None:
+    head = data[:8192]
+    if head.startswith(b"PK\x03\x04"):
+        raise IngestError(
+            "I004",
+            f"'{path.name}' is not a CSV text file: it is a zip archive, probably an Excel .xlsx "
+            "renamed to .csv. Rename it to .xlsx or export it from Excel as CSV.",
+        )
+    if head.startswith(b"$FL2") or head.startswith(b"$FL3"):
+        raise IngestError(
+            "I004",
+            f"'{path.name}' is not a CSV text file but an SPSS .sav file. Rename it to .sav.",
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(
+            "I004",
+            f"'{path.name}' is an old Excel (.xls) file, not CSV. Save it as .xlsx or CSV in Excel.",
+        )
+    if b"\x00" in head:
+        raise IngestError(
+            "I004",
+            f"'{path.name}' is a binary file, not CSV text (it contains NUL bytes). "
+            "Export the survey as CSV (UTF-8) or .xlsx.",
+        )
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str, int]:
+    """Text, encoding name and the number of invalid bytes replaced."""
+    if data.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", 0
+        except UnicodeDecodeError:
+            raise IngestError(
+                "I005",
+                f"'{path.name}' starts like UTF-16 text but cannot be decoded. Export it as CSV UTF-8.",
+            ) from None
+    else:
+        _sniff_binary(path, data)
+        enc = "utf-8"
+    try:
+        return data.decode(enc), enc, 0
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(enc, errors="surrogateescape")
+    bad = len(_SURROGATE.findall(text))
+    multibyte = sum(1 for ch in text if ord(ch) > 127 and not 0xDC80 <= ord(ch) <= 0xDCFF)
+    if enc == "utf-8-sig" or (multibyte > 0 and bad <= max(3, multibyte // 2)):
+        # Genuine UTF-8 with a few broken bytes: keep UTF-8, mark each bad byte.
+        return _SURROGATE.sub("\ufffd", text), enc, bad
+    try:
+        return data.decode("cp1252"), "cp1252", 0
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError(
+            "I005",
+            f"The encoding of '{path.name}' cannot be determined (not UTF-8 or Windows-1252). "
+            "Export the survey as CSV UTF-8.",
+        )
+    return str(best), best.encoding, 0
+
+
+def _pick_delimiter(text: str) -> str:
+    sample = text[:65536]
+    first_line = sample.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and counts.get(sniffed, 0) > 0:
+        return sniffed
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _unique_headers(header: list[str]) -> tuple[list[str], dict[str, list[int]]]:
+    names: list[str] = []
+    seen: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        name = (h or "").replace("\ufeff", "").strip() or f"column_{i + 1}"
+        seen.setdefault(name, []).append(i + 1)
+        count = len(seen[name])
+        names.append(name if count == 1 else f"{name} ({count})")
+    return names, {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def _read_csv(path: Path, data: bytes) -> RawTable:
+    text, encoding, bad = _decode(path, data)
+    delimiter = _pick_delimiter(text)
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        row = len([r for r in rows if any(c.strip() for c in r)]) + 1
+        what = (
+            'a quote (") is opened but never closed'
+            if "end of data" in str(exc) or "EOF" in str(exc)
+            else f"the quoting is broken ({exc})"
+        )
+        raise IngestError(
+            "I006",
+            f"'{path.name}' row {row}: {what}. Fix the quotes in that row, or open the file in a "
+            "spreadsheet and save it as CSV again.",
+        ) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise IngestError("I002", f"File '{path.name}' has no rows. Export the survey again.")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    ragged = [i + 2 for i, r in enumerate(body) if len(r) != width]
+    if ragged:
+        first = body[ragged[0] - 2]
+        raise IngestError(
+            "I007",
+            f"'{path.name}': {_plural(len(ragged), 'row')} ({_rows_text(ragged)}) "
+            f"{'has' if len(ragged) == 1 else 'have'} a different number of fields than the header "
+            f"({len(first)} instead of {width}, delimiter {delimiter!r}). Usually a text contains the "
+            "delimiter or a quote without enclosing quotes; open the file in a spreadsheet and save it "
+            "as CSV again, or fix those rows.",
+        )
+    names, dups = _unique_headers(header)
+    df = pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names)
+    raw = RawTable(
+        df=df.astype(str) if len(df) else df,
+        value_labels={},
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=None,
+        path=path,
+        duplicate_columns=dups,
+    )
+    if bad:
+        raw.warnings.append(_bad_bytes_warning(path, df, bad))
+    return raw
+
+
+def _bad_bytes_warning(path: Path, df: pd.DataFrame, bad: int) -> str:
+    places: list[str] = []
+    for col in df.columns:
+        hits = df.index[df[col].str.contains("\ufffd", regex=False)]
+        places.extend(f"row {i + 2} column '{col}'" for i in hits)
+    where = "; ".join(places[:10]) + (f" (and {len(places) - 10} more)" if len(places) > 10 else "")
+    return (
+        f"'{path.name}' is UTF-8 with {_plural(bad, 'invalid byte')}, replaced by '\ufffd' in: "
+        f"{where or 'the header'}. Check those answers in the original export."
+    )
+
+
+def _cell_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
+    import openpyxl
+
+    try:
+        with (
+            warnings.catch_warnings()
+        ):  # openpyxl warns about styles/validation: not the user's problem
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise IngestError(
+            "I013",
+            f"'{path.name}' cannot be read as an Excel .xlsx file ({exc.__class__.__name__}). "
+            "Open it in Excel and save it as .xlsx again, or export as CSV.",
+        ) from None
+    if sheet is None:
+        ws = wb.worksheets[0]
+    elif sheet in wb.sheetnames:
+        ws = wb[sheet]
+    else:
+        raise IngestError(
+            "I012",
+            f"Sheet '{sheet}' not found in '{path.name}'. Sheets: "
+            + ", ".join(f"'{s}'" for s in wb.sheetnames)
+            + ". Pass one of them with --sheet.",
+        )
+    notes: list[str] = []
+    merged = list(ws.merged_cells.ranges)
+    fill: dict[tuple[int, int], Any] = {}
+    for rng in merged:
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                fill[(r, c)] = value
+    if merged:
+        shown = ", ".join(str(r) for r in merged[:10])
+        notes.append(
+            f"'{path.name}' sheet '{ws.title}' has {_plural(len(merged), 'merged range')} ({shown}); "
+            "each cell of a range was given the range's value."
+        )
+    rows: list[list[str]] = []
+    for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if fill:
+            row = tuple(fill.get((r_idx, c), v) for c, v in enumerate(row, start=1))
+        rows.append([_cell_str(v) for v in row])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            uncached = _formulas_without_values(data, ws.title, rows)
+    except Exception:  # the check is advisory; the values were read already
+        uncached = []
+    if uncached:
+        notes.append(
+            f"'{path.name}' sheet '{ws.title}': {_plural(len(uncached), 'formula')} without a stored result "
+            f"({', '.join(uncached[:10])}) read as empty; open and save the file in Excel to store the results."
+        )
+    first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if first is None:
+        raise IngestError(
+            "I002",
+            f"Sheet '{ws.title}' of '{path.name}' is empty. Choose another sheet with --sheet.",
+        )
+    header = rows[first]
+    body = [r for r in rows[first + 1 :] if any(c.strip() for c in r)]
+    # Trim trailing unnamed, empty columns (Excel often reports a wider used range).
+    width = len(header)
+    while (
+        width > 0 and not header[width - 1].strip() and not any(r[width - 1].strip() for r in body)
+    ):
+        width -= 1
+    names, dups = _unique_headers(header[:width])
+    df = pd.DataFrame([r[:width] for r in body], columns=names, dtype=object)
+    return RawTable(
+        df=df,
+        value_labels={},
+        encoding=None,
+        delimiter=None,
+        sheet=ws.title,
+        path=path,
+        duplicate_columns=dups,
+        warnings=notes,
+    )
+
+
+def _formulas_without_values(data: bytes, title: str, values: list[list[str]]) -> list[str]:
+    """Cells holding a formula whose cached result is missing (never calculated by Excel)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    out: list[str] = []
+    try:
+        for r_idx, row in enumerate(wb[title].iter_rows(values_only=True), start=1):
+            for c_idx, v in enumerate(row, start=1):
+                if isinstance(v, str) and v.startswith("="):
+                    cached = values[r_idx - 1][c_idx - 1] if r_idx <= len(values) else ""
+                    if c_idx > len(values[r_idx - 1]) or cached == "":
+                        out.append(f"{get_column_letter(c_idx)}{r_idx}")
+    finally:
+        wb.close()
+    return out
+
+
+def _read_sav(path: Path) -> RawTable:
+    import pyreadstat
+
+    try:
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    except Exception as exc:  # pyreadstat.ReadstatError and friends
+        raise IngestError(
+            "I014",
+            f"'{path.name}' cannot be read as an SPSS .sav file ({str(exc).strip() or exc.__class__.__name__}). "
+            "Save it again from SPSS, or export the survey as CSV or .xlsx.",
+        ) from None
+    out = pd.DataFrame(
+        {col: [_cell_str(v) for v in df[col].tolist()] for col in df.columns}, dtype=object
+    )
+    labels = {
+        col: {_cell_str(k): str(v) for k, v in mapping.items()}
+        for col, mapping in (meta.variable_value_labels or {}).items()
+    }
+    return RawTable(
+        df=out,
+        value_labels=labels,
+        encoding=getattr(meta, "file_encoding", None),
+        delimiter=None,
+        sheet=None,
+        path=path,
+        column_labels={k: v for k, v in (meta.column_names_to_labels or {}).items() if v},
+    )
+
+
+# --- splitting and non-answers -----------------------------------------------------------
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\v\f\x85]")
+_INLINE_BULLET = re.compile(r"[•·▪◦‣]")
+# List markers at the start of a line: bullets, "1." "1)" "(1)" "a)" "(a)".
+_LEAD_MARKER = re.compile(
+    r"^(?:[•·▪◦‣]|[-*–—](?=\s|[^\W\d_])|\(?\d{1,2}[.)](?=\s|$)|\(?[a-z]\)(?=\s|$))\s*"
+)
+# Inline numbering: "1. a 2. b", "1) a 2) b", "a) x b) y" (kept only when it forms a sequence).
+_INLINE_NUMBER = re.compile(r"(?<!\S)(\(?)(\d{1,2}|[a-z])([.)])(?=\s)")
+_SEMICOLON = re.compile(r";")
+_ONLY_MARKERS = re.compile(r"(?:\s|[;•·▪◦‣*\-–—]|\(?\d{1,2}[.)]|\(?[a-z]\))*")
+_ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6})$")
+
+
+def _inline_number_cuts(line: str) -> list[tuple[int, int]]:
+    """(start, end) of inline numbering markers that form a run 1, 2, 3 (or a, b, c)."""
+    cands = []
+    for m in _INLINE_NUMBER.finditer(line):
+        label, punct = m.group(2), m.group(3)
+        if label.isalpha() and punct != ")":
+            continue
+        value = int(label) if label.isdigit() else ord(label) - ord("a") + 1
+        cands.append((m.start(), m.end(), value, label.isdigit(), punct))
+    runs: list[list[tuple[int, int, int, bool, str]]] = []
+    for cand in cands:
+        for run in runs:
+            last = run[-1]
+            if last[3] == cand[3] and last[4] == cand[4] and cand[2] == last[2] + 1:
+                run.append(cand)
+                break
+        else:
+            if cand[2] == 1:
+                runs.append([cand])
+    cuts = [(c[0], c[1]) for run in runs if len(run) >= 2 for c in run]
+    return sorted(cuts)
+
+
+def _cut(line: str, spans: list[tuple[int, int]], finder) -> list[tuple[int, int]]:
+    """Split each (start, end) span of ``line`` at the separators ``finder(piece)`` yields."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        pos = a
+        for s, e in finder(line[a:b]):
+            out.append((pos, a + s))
+            pos = a + e
+        out.append((pos, b))
+    return out
+
+
+def _bullet_seps(piece: str):
+    return ((m.start(), m.end()) for m in _INLINE_BULLET.finditer(piece))
+
+
+def _semicolon_seps(piece: str):
+    for m in _SEMICOLON.finditer(piece):
+        before = piece[: m.start()]
+        if _ENTITY_BEFORE.search(before) or before.count("(") > before.count(")"):
+            continue  # "&amp;" or inside parentheses
+        yield m.start(), m.end()
+
+
+def _line_spans(line: str) -> list[tuple[int, int]]:
+    spans = _cut(line, [(0, len(line))], _bullet_seps)
+    stripped = line.lstrip()
+    if stripped[:2] in ("- ", "* "):
+        # A line that starts as a dash list keeps going inline: "- a - b - c".
+        sep = " " + stripped[0] + " "
+        spans = _cut(
+            line, spans, lambda p: ((m.start(), m.end()) for m in re.finditer(re.escape(sep), p))
+        )
+    spans = _cut(line, spans, _inline_number_cuts)
+    return _cut(line, spans, _semicolon_seps)
+
+
+def _strip_span(line: str, a: int, b: int) -> tuple[int, int]:
+    while True:
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        m = _LEAD_MARKER.match(line[a:b])
+        if not m or m.end() == 0:
+            return a, b
+        a += m.end()
+
+
+def split_spans(cell: str | None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the units of a cell; see :func:`split_units`."""
+    if cell is None or not str(cell).strip():
+        return []
+    cell = str(cell)
+    if _ONLY_MARKERS.fullmatch(cell):
+        # Nothing but markers ("-", "x)", "1."): one unit, so it is flagged as a non-answer.
+        a = len(cell) - len(cell.lstrip())
+        return [(a, len(cell.rstrip()))]
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for brk in [*_LINE_BREAK.finditer(cell), None]:
+        end = brk.start() if brk else len(cell)
+        line = cell[offset:end]
+        for a, b in _line_spans(line):
+            a, b = _strip_span(line, a, b)
+            if b > a:
+                spans.append((offset + a, offset + b))
+        offset = brk.end() if brk else len(cell)
+    if not spans:
+        a = len(cell) - len(cell.lstrip())
+        spans.append((a, len(cell.rstrip())))
+    return spans
+
+
+def split_units(cell: str | None) -> list[str]:
+    """Split a multi-answer cell into verbatim units (substrings of the cell, in order).
+
+    Splits at line breaks, bullets (• - *), numbering (1. 1) a)) and semicolons; numbering
+    inside a line only counts when it runs 1, 2, ... so "1.500 euro", "o.a." and "art. 3"
+    never split. A cell that is nothing but a marker ("-", "x") is one unit, so it can be
+    flagged as a non-answer. An empty cell gives no units.
+    """
+    if cell is None:
+        return []
+    cell = str(cell)
+    return [cell[a:b] for a, b in split_spans(cell)]
+
+
+_NON_SUBSTANTIVE: dict[str, str] = {}
+for _reason, _words in {
+    "not applicable": [
+        "nvt",
+        "n.v.t",
+        "n v t",
+        "nvt.",
+        "niet van toepassing",
+        "n/a",
+        "na",
+        "n.a",
+        "nb",
+        "n.b",
+        "niet aan de orde",
+        "is niet van toepassing",
+        "geen van toepassing",
+    ],
+    "none": [
+        "geen",
+        "nee",
+        "neen",
+        "nope",
+        "niets",
+        "niks",
+        "nee hoor",
+        "nee geen",
+        "geen opmerkingen",
+        "geen opmerking",
+        "geen aanvullingen",
+        "geen aanvulling",
+        "geen bijzonderheden",
+        "niet",
+        "geen antwoord",
+        "nvt geen",
+        "geen nvt",
+        "nee nvt",
+        "nvt nee",
+        "niets te melden",
+        "niet bekend",
+        "geen commentaar",
+        "nee dank je",
+        "nee dank u",
+        "n.v.t geen",
+        "geen n.v.t",
+    ],
+    "don't know": [
+        "weet niet",
+        "weet ik niet",
+        "geen idee",
+        "onbekend",
+        "wn",
+        "w.n",
+        "weet niet precies",
+        "dat weet ik niet",
+        "kan ik niet zeggen",
+        "niet te zeggen",
+        "moeilijk te zeggen",
+        "geen zicht op",
+        "geen zicht",
+        "nog onbekend",
+        "nog niet bekend",
+    ],
+    "see elsewhere": [
+        "zie hierboven",
+        "zie boven",
+        "zie eerder",
+        "zie vorige vraag",
+        "zie vorig antwoord",
+        "idem",
+        "zie antwoord hierboven",
+        "zie bovenstaand",
+        "zie bovenstaande",
+        "zie vorige",
+        "zie hiervoor",
+        "zie eerdere antwoorden",
+        "zie eerder antwoord",
+        "zie toelichting",
+        "zie bijlage",
+        "zelfde als hierboven",
+        "zie antwoord vorige vraag",
+        "zie opmerking hierboven",
+        "zie boven antwoord",
+    ],
+}.items():
+    for _w in _words:
+        _NON_SUBSTANTIVE[_w] = _reason
+_SEE_QUESTION = re.compile(
+    r"^(?:zie|idem)(?: (?:ook|antwoord|antwoorden|bij|vraag|onder|boven|eerder))* (?:vraag )?\d{1,3}[a-z]?$"
+)
+_PLACEHOLDER = re.compile(r"^[\W_]*$|^(?:x+|-+|\.+|\?+|0)$")
+_NORMALISE_EDGE = re.compile(r"^[\s\"'“”‘’(\[]+|[\s\"'“”‘’)\].!,;:]+$")
+
+
+def non_substantive_reason(text: str | None) -> str | None:
+    """Why an answer is not substantive ("empty", "not applicable", "none", ...), else None.
+
+    Only whole answers count: "geen" is a non-answer, "geen wachtlijsten" is an answer.
+    """
+    if text is None:
+        return "empty"
+    raw = str(text).strip()
+    if not raw:
+        return "empty"
+    if len(raw) > 60:
+        return None
+    low = " ".join(raw.lower().split())
+    if _PLACEHOLDER.match(low):
+        return "placeholder"
+    norm = _NORMALISE_EDGE.sub("", low)
+    norm = re.sub(
+        r"\s*[,/]\s*|\s*\.\s*(?=\S)",
+        lambda m: " " if m.group().strip() in {",", "/"} else ".",
+        norm,
+    )
+    norm = " ".join(norm.split())
+    if norm in _NON_SUBSTANTIVE:
+        return _NON_SUBSTANTIVE[norm]
+    if norm.replace(".", "").replace(" ", "") in {"nvt", "nvtgeen", "geennvt"}:
+        return "not applicable"
+    if _SEE_QUESTION.match(norm):
+        return "see elsewhere"
+    return None
+
+
+# --- building units ------------------------------------------------------------------------
+
+
+def _resolve_column(raw: RawTable, name: str, role: str) -> str:
+    cols = list(raw.df.columns)
+    source = raw.path.name
+    if name in raw.duplicate_columns:
+        places = ", ".join(str(i) for i in raw.duplicate_columns[name])
+        raise IngestError(
+            "I010",
+            f"Column name '{name}' occurs {len(raw.duplicate_columns[name])} times in '{source}' "
+            f"(columns {places}); the {role} is ambiguous. Rename the columns in the file so each name is unique.",
+        )
+    if name in cols:
+        return name
+    folded = [c for c in cols if c.casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(name, cols, n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    listed = ", ".join(repr(c) for c in cols[:40]) + (
+        f" (and {len(cols) - 40} more)" if len(cols) > 40 else ""
+    )
+    raise IngestError(
+        "I009",
+        f"{role[0].upper() + role[1:]} '{name}' is not a column of '{source}'.{hint} Available columns: {listed}.",
+    )
+
+
+def _check_spec(id_column: str, questions: Mapping[str, str], attributes: Sequence[str]) -> None:
+    if not questions:
+        raise IngestError(
+            "I017",
+            "No question given. Name at least one open question as QID=COLUMN, e.g. Q58=Q58.",
+        )
+    for qid, col in questions.items():
+        if not str(qid).strip() or not str(col).strip():
+            raise IngestError(
+                "I017",
+                f"Question '{qid}={col}' is incomplete. Write it as QID=COLUMN, e.g. Q58=Q58.",
+            )
+
+
+def _completeness(df: pd.DataFrame) -> pd.Series:
+    return df.apply(lambda s: s.str.strip().ne("")).sum(axis=1)
+
+
+def build_units(
+    raw: RawTable,
+    id_column: str,
+    questions: Mapping[str, str],
+    attributes: Iterable[str] = (),
+    duplicates: str = "most-complete",
+) -> IngestResult:
+    """Long answer units from a raw table (see docs/architecture.md for the columns).
+
+    ``questions`` maps a question id to its column; ``attributes`` are respondent columns
+    (value labels applied). ``duplicates``: keep the ``most-complete`` row of a repeated
+    respondent id (most filled cells over the whole row; the first on a tie), the ``first``,
+    or ``all`` (later ones get ids ``id#2``, ``id#3``).
+    """
+    attributes = list(dict.fromkeys(attributes))
+    if duplicates not in DUPLICATE_POLICIES:
+        raise IngestError(
+            "I016",
+            f"Unknown duplicates policy '{duplicates}'. Use one of: {', '.join(DUPLICATE_POLICIES)}.",
+        )
+    _check_spec(id_column, questions, attributes)
+    source = raw.path.name
+    id_col = _resolve_column(raw, id_column, "id column")
+    q_cols = {
+        str(q).strip(): _resolve_column(raw, c, f"question column for {q}")
+        for q, c in questions.items()
+    }
+    a_cols = [_resolve_column(raw, a, "attribute column") for a in attributes]
+    used: dict[str, str] = {id_col: "the id column"}
+    for qid, col in q_cols.items():
+        if col in used:
+            raise IngestError(
+                "I017",
+                f"Column '{col}' is used both as {used[col]} and as question {qid}. Use each column once.",
+            )
+        used[col] = f"question {qid}"
+    for col in a_cols:
+        if col in used:
+            raise IngestError(
+                "I017",
+                f"Column '{col}' is used both as {used[col]} and as an attribute. Use each column once.",
+            )
+        if col in _RESERVED:
+            raise IngestError(
+                "I017",
+                f"Attribute column '{col}' has a reserved name ({', '.join(sorted(_RESERVED))}). "
+                "Rename the column in the file.",
+            )
+        used[col] = "an attribute"
+
+    df = raw.df
+    if df.empty:
+        raise IngestError(
+            "I008",
+            f"'{source}' has a header but no answer rows. Export the survey again with the responses.",
+        )
+    selected = [id_col, *q_cols.values(), *a_cols]
+    sub = df[selected].astype(str)
+    for col in selected:
+        lengths = sub[col].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            row = int(lengths.idxmax())
+            raise IngestError(
+                "I015",
+                f"'{source}' row {row + 2} column '{col}' holds {lengths.max():,} characters "
+                f"(limit {MAX_CELL_CHARS:,}). This is usually an unclosed quote that swallowed the rest of "
+                "the file; check that row in the export.",
+            )
+    ids = sub[id_col].str.strip()
+    filled = (
+        sub.drop(columns=[id_col]).apply(lambda s: s.str.strip().ne("")).any(axis=1)
+        if len(sub)
+        else ids.ne("")
+    )
+    blank = ids.eq("")
+    bad_rows = [int(i) + 2 for i in sub.index[blank & filled]]
+    if bad_rows:
+        raise IngestError(
+            "I011",
+            f"'{source}': {_plural(len(bad_rows), 'row')} without a respondent id in column '{id_col}' "
+            f"(rows {_rows_text(bad_rows)}). Fill in the ids or delete those rows.",
+        )
+    keep = ~blank
+    sub, ids = sub[keep], ids[keep]
+    counts = ids.value_counts()
+    dup_ids = list(dict.fromkeys(ids[ids.map(counts) > 1]))
+    if dup_ids and duplicates != "all":
+        if duplicates == "first":
+            chosen = ~ids.duplicated(keep="first")
+        else:
+            score = _completeness(df.loc[sub.index].astype(str))
+            order = pd.DataFrame({"id": ids, "score": score, "pos": range(len(ids))})
+            best = order.sort_values(["score", "pos"], ascending=[False, True]).drop_duplicates(
+                "id"
+            )
+            chosen = ids.index.isin(best.index)
+        sub, ids = sub[chosen], ids[chosen]
+    elif dup_ids:
+        rank = ids.groupby(ids).cumcount() + 1
+        ids = ids.where(rank.eq(1), ids + "#" + rank.astype(str))
+
+    notes = list(raw.warnings)
+    if dup_ids:
+        kept = {
+            "most-complete": "kept the most complete row of each",
+            "first": "kept the first row of each",
+            "all": "kept all rows, later ones as id#2, id#3",
+        }[duplicates]
+        notes.append(
+            f"'{source}': {_plural(len(dup_ids), 'respondent id')} occur more than once "
+            f"({', '.join(dup_ids[:10])}{' ...' if len(dup_ids) > 10 else ''}); {kept} (--duplicates {duplicates})."
+        )
+
+    attr_values: dict[str, list[str]] = {}
+    for col in a_cols:
+        labels = raw.value_labels.get(col, {})
+        values = sub[col].str.strip()
+        attr_values[col] = (
+            values.map(lambda v, lab=labels: lab.get(v, v)).tolist() if labels else values.tolist()
+        )
+
+    id_list = ids.tolist()
+    reason_cache: dict[str, str | None] = {}
+    cols: dict[str, list[Any]] = {c: [] for c in UNIT_COLUMNS}
+    attr_out: dict[str, list[str]] = {c: [] for c in a_cols}
+    for qid, col in q_cols.items():
+        cells = sub[col].tolist()
+        for row_pos, cell in enumerate(cells):
+            pieces = split_units(cell) or [""]
+            for idx, piece in enumerate(pieces):
+                if piece not in reason_cache:
+                    reason_cache[piece] = non_substantive_reason(piece)
+                reason = reason_cache[piece]
+                cols["respondent_id"].append(id_list[row_pos])
+                cols["question_id"].append(qid)
+                cols["unit_index"].append(idx)
+                cols["text"].append(piece)
+                cols["cell_text"].append(cell)
+                cols["substantive"].append(reason is None)
+                cols["non_substantive_reason"].append(reason)
+                for a in a_cols:
+                    attr_out[a].append(attr_values[a][row_pos])
+    units = pd.DataFrame({**cols, **attr_out})
+    units["unit_index"] = units["unit_index"].astype(int)
+    units["substantive"] = units["substantive"].astype(bool)
+    # object dtype so a substantive unit's reason is None, not NaN (pandas infers str otherwise)
+    units["non_substantive_reason"] = pd.Series(cols["non_substantive_reason"], dtype=object)
+    respondents = pd.DataFrame({"respondent_id": id_list, **attr_values})
+    non_sub = int((~units["substantive"]).sum()) if len(units) else 0
+    return IngestResult(
+        units=units,
+        respondents=respondents,
+        questions=dict(q_cols),
+        attribute_columns=a_cols,
+        duplicate_ids=dup_ids,
+        duplicates_policy=duplicates,
+        source_name=source,
+        source_sha256=raw.sha256,
+        summary={
+            "respondents": len(respondents),
+            "units": len(units),
+            "non_substantive": non_sub,
+            "duplicates": len(dup_ids),
+        },
+        warnings=notes,
+    )
+
+
+def ingest_file(
+    path: str | Path,
+    id_column: str,
+    questions: Mapping[str, str],
+    attributes: Iterable[str] = (),
+    sheet: str | None = None,
+    duplicates: str = "most-complete",
+) -> IngestResult:
+    """Read a survey export and turn it into answer units in one step."""
+    raw = read_table(path, sheet=sheet)
+    return build_units(raw, id_column, questions, attributes, duplicates=duplicates)

@@ -1,0 +1,702 @@
+"""Masking personal data in Dutch answer texts.
+
+Survey answers contain names of contact persons, e-mail addresses, phone numbers,
+addresses and the name of the responding municipality; the Movisie report promises
+"uw gemeente zal niet herkenbaar in beeld worden gebracht". Detection combines
+
+* ``deduce`` (Dutch de-identification: first-name, surname, street, municipality and
+  place lookup lists plus context patterns such as "mevrouw Jansen"),
+* regular expressions for e-mail, phone (06-, 0xx-, +31), postcode (+ house number),
+  street + house number and IBAN (ours are broader than deduce's),
+* spaCy NER (``PER`` entities) when a pipeline with an ``ner`` component is installed
+  (``nl_core_news_md``); the offline simplemma pipeline has none and is skipped,
+
+followed by filters against false positives on ordinary policy text: "het Rijk",
+"Veilig Thuis", law and programme names (Wmo, Jeugdwet, GGZ, Sociaal Domein), "Den Haag"
+as the national government ("Den Haag moet ...", "vanuit Den Haag"), and capitalised
+sentence starts that happen to be first names.
+
+Kinds and masks: ``person`` -> ``[PERSOON]``, ``email`` -> ``[E-MAIL]``, ``phone`` ->
+``[TELEFOON]``, ``postcode`` -> ``[POSTCODE]`` (a postcode, with its house number and
+place when present) or ``[ADRES]`` (street + house number), ``iban`` -> ``[IBAN]``,
+``place`` -> ``[GEMEENTE]`` (one of the 342 municipalities) or ``[PLAATS]`` (other
+places and regions). **All kinds, including place, are on by default**: the report
+promises municipalities are not recognisable, and a place name in an answer of a
+municipality survey usually names the respondent. Pass ``kinds`` without ``place`` to
+keep place names.
+
+deduce builds a lookup cache (~1 minute) on first use; ``python -m textanalysis.privacy
+--warm-cache`` (run by ``make install``) builds it so no user waits for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import logging
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import PrivacyError
+
+ALL_KINDS: tuple[str, ...] = ("person", "email", "phone", "postcode", "iban", "place")
+DEFAULT_KINDS: tuple[str, ...] = ALL_KINDS
+MASKS = {
+    "person": "[PERSOON]",
+    "email": "[E-MAIL]",
+    "phone": "[TELEFOON]",
+    "postcode": "[POSTCODE]",
+    "address": "[ADRES]",
+    "iban": "[IBAN]",
+    "municipality": "[GEMEENTE]",
+    "place": "[PLAATS]",
+}
+POLICIES = ("keep-original", "discard-original")
+# Higher wins when spans overlap (then the longer span).
+_PRIORITY = {"email": 6, "iban": 5, "phone": 4, "postcode": 3, "person": 2, "place": 1}
+
+
+@dataclass(frozen=True)
+class Span:
+    """One detected piece of personal data: character offsets in the original text."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    mask: str
+    source: str  # "regex", "deduce" or "ner"
+
+
+@dataclass
+class MaskResult:
+    """Masked text, the kinds found (in order of appearance, unique) and the spans."""
+
+    text: str
+    found: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+
+
+def parse_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
+    """'person,email' or an iterable -> validated tuple; None/'' -> the default kinds."""
+    if kinds is None:
+        return DEFAULT_KINDS
+    items = [k.strip().lower() for k in (kinds.split(",") if isinstance(kinds, str) else kinds)]
+    items = [k for k in items if k]
+    if not items:
+        return DEFAULT_KINDS
+    if items == ["all"]:
+        return ALL_KINDS
+    unknown = [k for k in items if k not in ALL_KINDS]
+    if unknown:
+        raise PrivacyError(
+            "P001",
+            f"Unknown kind(s) of personal data: {', '.join(repr(k) for k in unknown)}. "
+            f"Valid kinds: {', '.join(ALL_KINDS)} (or 'all').",
+        )
+    return tuple(dict.fromkeys(items))
+
+
+# --- regular expressions -----------------------------------------------------------------
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])"
+)
+# "anouk[at]gemeente.nl", "anouk (at) gemeente.nl": addresses written to dodge spam bots.
+_EMAIL_AT = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s?(?:\[at\]|\(at\)|\{at\})\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])",
+    re.IGNORECASE,
+)
+# 06-12345678, 06 1234 5678, 0612345678, 030-1234567, 0570 123456, +31 6 12345678, +31 (0)30 ..., 0031 ...
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)"
+    r"(?:\d[\s.-]?){8}\d(?!\d)"
+    r"|(?<![\w+])\(0\d{2,3}\)[\s.-]?(?:\d[\s.-]?){5,6}\d(?!\d)"
+    r"|(?<![\w+])(?:14|0800|0900|0909)[\s-]?\d{3,7}(?!\d)"
+)
+_POSTCODE = re.compile(
+    r"(?<![\w-])[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}(?![\w-])"
+    r"(?:,?[ ]+\d{1,4}(?:[ -]?[a-zA-Z])?(?![\w-]))?"  # house number after the postcode
+    r"(?:,?[ ]+(?:'s-)?[A-Z][a-zA-Z'-]+(?:[ -][A-Z][a-zA-Z'-]+)?)?"  # place after it (masked too)
+)
+_STREET_SUFFIX = (
+    r"straat|laan|weg|plein|gracht|kade|dijk|singel|dreef|hof|park|steeg|pad|markt|baan|"
+    r"boulevard|allee|plantsoen|wal|burg|erf|veld|hoven|ring|dam|haven|kant|zijde|polder"
+)
+_STREET = re.compile(
+    rf"(?<![\w-])(?:[A-Z][a-zà-ÿ]+[ -])?[A-Z][a-zà-ÿ]*(?:{_STREET_SUFFIX})[ ]+\d{{1,4}}(?:[ -]?[a-zA-Z]\b|-\d{{1,3}})?(?!\d)"
+)
+_IBAN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[ ]?(?:[A-Za-z0-9]{4}[ ]?){2,7}[A-Za-z0-9]{1,4}(?![A-Za-z0-9])"
+)
+_NL_IBAN = re.compile(r"^NL\d{2}[A-Z]{4}\d{10}$")
+
+
+def _iban_ok(candidate: str) -> bool:
+    """Dutch format always (planted/typo'd numbers still identify); others by mod-97."""
+    s = candidate.replace(" ", "").upper()
+    if _NL_IBAN.match(s):
+        return True
+    if not 15 <= len(s) <= 34:
+        return False
+    digits = "".join(str(int(ch, 36)) for ch in s[4:] + s[:4])
+    return int(digits) % 97 == 1
+
+
+def _regex_spans(text: str, kinds: Sequence[str]) -> list[Span]:
+    out: list[Span] = []
+    if "email" in kinds:
+        out += [_span(m, "email", "email", "regex") for m in _EMAIL.finditer(text)]
+        out += [_span(m, "email", "email", "regex") for m in _EMAIL_AT.finditer(text)]
+    if "iban" in kinds:
+        out += [
+            _span(m, "iban", "iban", "regex") for m in _IBAN.finditer(text) if _iban_ok(m.group())
+        ]
+    if "phone" in kinds:
+        for m in _PHONE.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if len(digits) >= 7:
+                out.append(_span(m, "phone", "phone", "regex"))
+    if "postcode" in kinds:
+        out += [_span(m, "postcode", "postcode", "regex") for m in _POSTCODE.finditer(text)]
+        out += [_span(m, "postcode", "address", "regex") for m in _STREET.finditer(text)]
+    return out
+
+
+def _span(m: re.Match[str], kind: str, mask_key: str, source: str) -> Span:
+    s, e = m.span()
+    txt = m.group().rstrip(" .,")
+    return Span(s, s + len(txt), kind, txt, MASKS[mask_key], source)
+
+
+# --- deduce ------------------------------------------------------------------------------
+_DEDUCE_DISABLED = {"dates", "ages", "identifiers", "urls"}
+
+
+def _import_deduce() -> Any:
+    """Import deduce without its import-time ``logging.basicConfig(DEBUG, stdout)``."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    import deduce  # noqa: PLC0415 (slow import, needed only for masking)
+
+    for h in list(root.handlers):
+        if h not in handlers:
+            root.removeHandler(h)
+    root.setLevel(level)
+    return deduce
+
+
+def _user_cache_dir() -> Path:
+    return Path.home() / ".cache" / "textanalysis" / "deduce"
+
+
+@functools.lru_cache(maxsize=1)
+def get_deduce() -> Any:
+    """The shared Deduce instance (loads the lookup cache once per process, ~5-10 s)."""
+    deduce = _import_deduce()
+    try:
+        return deduce.Deduce()
+    except OSError:
+        # site-packages not writable (system install): keep the cache in the user's home.
+        return deduce.Deduce(cache_path=_user_cache_dir())
+
+
+@functools.lru_cache(maxsize=1)
+def _lists() -> dict[str, frozenset[str]]:
+    """Municipality names (lowercased) and common words, from deduce's own source lists."""
+    deduce = _import_deduce()
+    src = Path(deduce.__file__).parent / "data" / "lookup" / "src"
+
+    def read(rel: str) -> frozenset[str]:
+        p = src / rel / "items.txt"
+        if not p.exists():
+            return frozenset()
+        return frozenset(
+            x.strip().lower() for x in p.read_text(encoding="utf-8").splitlines() if x.strip()
+        )
+
+    # Everyday names of municipalities that the official list spells differently.
+    municipality = read("locations/lst_placename/lst_municipality") | {"den bosch", "den haag"}
+    return {
+        "municipality": municipality,
+        "place": municipality
+        | read("locations/lst_placename/lst_residence")
+        | read("locations/lst_placename/lst_region"),
+        "common": read("whitelist/lst_common_word") | read("whitelist/lst_stop_word"),
+        "first_name": read("names/lst_first_name"),
+    }
+
+
+# Words and phrases deduce may take for a name or place but which are policy vocabulary.
+POLICY_TERMS = frozenset(
+    x.lower()
+    for x in (
+        "Rijk",
+        "het Rijk",
+        "Rijksoverheid",
+        "Kabinet",
+        "Minister",
+        "Ministerie",
+        "Staat",
+        "Veilig Thuis",
+        "Thuis",
+        "Wmo",
+        "WMO",
+        "GGZ",
+        "GGD",
+        "Jeugdwet",
+        "Participatiewet",
+        "Sociaal Domein",
+        "Sociaal",
+        "Domein",
+        "Zorgverzekeringswet",
+        "Wlz",
+        "Zvw",
+        "Wet",
+        "Jeugd",
+        "Gezin",
+        "CJG",
+        "Wijkteam",
+        "Buurtteam",
+        "Sociaal Team",
+        "Movisie",
+        "VNG",
+        "Divosa",
+        "Zorg",
+        "Welzijn",
+        "Schuldhulp",
+        "Armoede",
+        "Preventie",
+        "Noord",
+        "Zuid",
+        "Oost",
+        "West",
+        "Centrum",
+        "Gemeente",
+        "Gemeenten",
+        "Raad",
+        "College",
+        "Wethouder",
+        "Hervormingsagenda",
+        "Zorgakkoord",
+        "Kamer",
+        "Tweede Kamer",
+        "Europa",
+        "Nederland",
+    )
+)
+# "Den Haag" as the national government, not as a place: a verb of a policy actor after it,
+# or a direction/politics word before it.
+_HAGUE_ACTOR_AFTER = re.compile(
+    r"^\s*(?:moet|moeten|wil|wilt|willen|legt|leggen|bepaalt|bepalen|luistert|luisteren|"
+    r"heeft|hebben|geeft|geven|schuift|denkt|zou|kan|doet|stelt|eist|komt|beslist|besluit|"
+    r"bezuinigt|verwacht|vraagt|maakt|regelt|ziet|weet|snapt|begrijpt|houdt|zegt|is|blijft)\b",
+    re.IGNORECASE,
+)
+_HAGUE_ACTOR_BEFORE = re.compile(
+    r"\b(?:vanuit|uit|naar|richting|politiek|politici|kabinet|ministerie|regering|lobby|"
+    r"signaal|signalen|aan)\s+(?:in\s+)?$",
+    re.IGNORECASE,
+)
+_HAGUE = {"den haag", "'s-gravenhage"}
+
+
+def _is_policy_actor(text: str, span_start: int, span_end: int) -> bool:
+    before = text[max(0, span_start - 40) : span_start]
+    if re.search(r"\bgemeente\s+$", before, re.IGNORECASE):
+        return False
+    return bool(_HAGUE_ACTOR_AFTER.match(text[span_end:]) or _HAGUE_ACTOR_BEFORE.search(before))
+
+
+def _deduce_spans(text: str, kinds: Sequence[str]) -> list[Span]:
+    want_person, want_place = "person" in kinds, "place" in kinds
+    want_loc = "postcode" in kinds or want_place
+    if not (want_person or want_loc or "phone" in kinds or "email" in kinds):
+        return []
+    doc = get_deduce().deidentify(text, disabled=_DEDUCE_DISABLED | {"redactor"})
+    lists = _lists()
+    out: list[Span] = []
+    for a in doc.annotations:
+        s, e, tag, t = a.start_char, a.end_char, a.tag, a.text
+        if tag in ("persoon", "patient"):
+            # "Gemeente Hof van Twente", "van Deventer", "Vanuit Den Haag": a place read as a name.
+            m = _PLACE_IN_NAME.match(t)
+            rest = m.group(2) if m else ""
+            prefixes = (m.group(0)[: m.start(2)].lower().split() if m else []) or [""]
+            is_place = rest[:1].isupper() and (
+                rest.lower() in lists["municipality"]
+                or (rest.lower() in lists["place"] and set(prefixes) - {"van", ""})
+            )
+            if is_place:
+                if want_place:
+                    sp = _place_span(text, s + m.start(2), e, rest, lists)
+                    out += [sp] if sp else []
+            elif want_person:
+                s, t = _trim_leading_words(s, t, lists)
+                if not _person_false_positive(text, s, e, t, lists):
+                    out.append(Span(s, e, "person", t, MASKS["person"], "deduce"))
+        elif tag == "locatie" and want_loc:
+            if re.search(r"\d", t):
+                if "postcode" in kinds:
+                    key = "postcode" if re.search(r"\d{4}\s?[A-Za-z]{2}", t) else "address"
+                    out.append(Span(s, e, "postcode", t, MASKS[key], "deduce"))
+            elif want_place:
+                sp = _place_span(text, s, e, t, lists)
+                out += [sp] if sp else []
+        elif tag == "telefoonnummer" and "phone" in kinds:
+            out.append(Span(s, e, "phone", t, MASKS["phone"], "deduce"))
+        elif tag == "emailadres" and "email" in kinds:
+            out.append(Span(s, e, "email", t, MASKS["email"], "deduce"))
+    if want_place:
+        out += _lowercase_places(text, lists)
+    return out
+
+
+# "in zwolle", "gemeente amersfoort": lowercase municipality names deduce's case-sensitive lists
+# miss; only after a place preposition and never for ordinary words ("in buren", "uit best").
+_LOWER_PLACE = re.compile(
+    r"\b(?:in|te|uit|gemeente|en|regio)\s+((?:'s-)?[a-zà-ÿ][a-zà-ÿ-]+(?: [a-zà-ÿ-]+){0,3})"
+)
+
+
+def _lowercase_places(text: str, lists: dict[str, frozenset[str]]) -> list[Span]:
+    out = []
+    for m in _LOWER_PLACE.finditer(text):
+        words = m.group(1).split(" ")
+        for n in range(len(words), 0, -1):  # longest municipality name first ("son en breugel")
+            cand = " ".join(words[:n])
+            if (
+                cand in lists["municipality"]
+                and cand not in lists["common"]
+                and cand not in POLICY_TERMS
+            ):
+                s = m.start(1)
+                out.append(Span(s, s + len(cand), "place", cand, MASKS["municipality"], "regex"))
+                break
+    return out
+
+
+_PLACE_IN_NAME = re.compile(r"^((?:gemeente|vanuit|van|uit|in|regio)\s+)*(.+)$", re.IGNORECASE)
+
+
+def _place_span(text: str, s: int, e: int, t: str, lists: dict[str, frozenset[str]]) -> Span | None:
+    """A place span unless it is policy vocabulary, 'Den Haag' as government or a sentence-start word."""
+    low = t.lower()
+    if low in POLICY_TERMS or t.startswith(("de ", "het ")):
+        return None  # "Integraal Werken in de Wijk": a real place name is capitalised ("De Bilt")
+    if low in _HAGUE and _is_policy_actor(text, s, e):
+        return None
+    if _sentence_start(text, s) and " " not in t and low in lists["common"]:
+        return None
+    key = "municipality" if low in lists["municipality"] else "place"
+    return Span(s, e, "place", t, MASKS[key], "deduce")
+
+
+def _trim_leading_words(s: int, t: str, lists: dict[str, frozenset[str]]) -> tuple[int, str]:
+    """'Bel Petra de Vries' -> 'Petra de Vries': deduce's context rule takes a capitalised
+    ordinary word before a name into the name; keep that word visible."""
+    while " " in t:
+        head, rest = t.split(" ", 1)
+        low = head.lower().rstrip(".,:")
+        if low in lists["common"] and low not in lists["first_name"] and rest[:1].isupper():
+            s, t = s + len(head) + 1, rest
+        else:
+            break
+    return s, t
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\n•-*\"'("
+
+
+def _person_false_positive(
+    text: str, s: int, e: int, t: str, lists: dict[str, frozenset[str]]
+) -> bool:
+    low = t.lower()
+    if low in POLICY_TERMS:
+        return True
+    if " " not in t.strip() and text[e:].startswith(":"):
+        return True  # a label such as "Bron:" or "Noot:"
+    if " " not in t.strip():
+        # "het Rijk", "de Wmo": a one-word 'name' after an article is vocabulary.
+        if re.search(
+            r"\b(?:het|de|een|deze|die|dit|onze|ons|uw)\s+$", text[max(0, s - 8) : s], re.IGNORECASE
+        ):
+            return True
+        if t.isupper() and len(t) <= 5:  # abbreviations: GGZ, WMO, CJG
+            return True
+        # Sentence-initial capital on an ordinary word that is also a first name ("Mark", "Roos").
+        if _sentence_start(text, s) and low in lists["common"]:
+            return True
+    return False
+
+
+# --- spaCy NER (optional) ----------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _ner_pipeline() -> Any | None:
+    """nl_core_news_md via textanalysis.nlp when installed and it has an 'ner' pipe, else None."""
+    try:
+        from .nlp import load_pipeline  # noqa: PLC0415 (optional; nlp is another area)
+
+        nlp = load_pipeline()
+    except Exception:  # noqa: BLE001 (no model installed: masking works without NER)
+        return None
+    return nlp if "ner" in getattr(nlp, "pipe_names", []) else None
+
+
+def _ner_spans(text: str, kinds: Sequence[str]) -> list[Span]:
+    if "person" not in kinds:
+        return []
+    nlp = _ner_pipeline()
+    if nlp is None:
+        return []
+    lists = _lists()
+    out = []
+    for ent in nlp(text).ents:
+        if ent.label_ in ("PER", "PERSON") and not _person_false_positive(
+            text, ent.start_char, ent.end_char, ent.text, lists
+        ):
+            out.append(
+                Span(ent.start_char, ent.end_char, "person", ent.text, MASKS["person"], "ner")
+            )
+    return out
+
+
+# --- public API --------------------------------------------------------------------------
+def detect(
+    text: str, kinds: Iterable[str] | str | None = None, *, use_ner: bool | None = None
+) -> list[Span]:
+    """Non-overlapping spans of personal data in ``text`` (sorted by position)."""
+    ks = parse_kinds(kinds)
+    if not isinstance(text, str) or not text.strip():
+        return []
+    spans = _regex_spans(text, ks) + _deduce_spans(text, ks)
+    if use_ner is not False:
+        spans += _ner_spans(text, ks)
+    spans = [sp for sp in spans if sp.end > sp.start]
+    spans.sort(key=lambda sp: (-_PRIORITY[sp.kind], -(sp.end - sp.start), sp.start))
+    chosen: list[Span] = []
+    for sp in spans:
+        if all(sp.end <= c.start or sp.start >= c.end for c in chosen):
+            chosen.append(sp)
+    return sorted(chosen, key=lambda sp: sp.start)
+
+
+def mask_text(
+    text: str, kinds: Iterable[str] | str | None = ALL_KINDS, *, use_ner: bool | None = None
+) -> MaskResult:
+    """Replace personal data by masks such as [PERSOON]; ``found`` lists the kinds found."""
+    if not isinstance(text, str):
+        return MaskResult("" if text is None else str(text))
+    spans = detect(text, kinds, use_ner=use_ner)
+    parts, pos = [], 0
+    for sp in spans:
+        parts += [text[pos : sp.start], sp.mask]
+        pos = sp.end
+    parts.append(text[pos:])
+    return MaskResult("".join(parts), list(dict.fromkeys(sp.kind for sp in spans)), spans)
+
+
+def mask_frame(
+    df: pd.DataFrame, column: str = "text", kinds: Iterable[str] | str | None = DEFAULT_KINDS
+) -> pd.DataFrame:
+    """Copy of ``df`` with ``column`` masked and a ``masked`` column: kinds found, ';'-separated."""
+    ks = parse_kinds(kinds)
+    if column not in df.columns:
+        raise PrivacyError(
+            "P002",
+            f"Column '{column}' not found; columns: {', '.join(map(str, df.columns)) or '(none)'}. "
+            f"Name the answer text column '{column}'.",
+        )
+    out = df.copy()
+    cache: dict[str, MaskResult] = {}
+    texts, found = [], []
+    for value in out[column].tolist():
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            texts.append(value)
+            found.append("")
+            continue
+        key = str(value)
+        if key not in cache:
+            cache[key] = mask_text(key, ks)
+        texts.append(cache[key].text)
+        found.append(";".join(cache[key].found))
+    out[column] = texts
+    out["masked"] = found
+    return out
+
+
+def apply_masking(
+    units_df: pd.DataFrame,
+    policy: str | None = "keep-original",
+    kinds: Iterable[str] | str | None = DEFAULT_KINDS,
+) -> pd.DataFrame:
+    """Mask ``text`` and ``cell_text`` of answer units as chosen at import.
+
+    ``keep-original`` adds ``original_text`` (the unmasked unit; the Store shows it only
+    on explicit request), ``discard-original`` keeps nothing unmasked, ``None`` returns
+    an unchanged copy. The kinds found per unit are in ``df.attrs["masked_kinds"]``
+    (a list aligned with the rows) so no extra attribute column appears.
+    """
+    if policy is None:
+        return units_df.copy()
+    if policy not in POLICIES:
+        raise PrivacyError(
+            "P003",
+            f"Unknown masking policy '{policy}'. Use one of: {', '.join(POLICIES)} (or none).",
+        )
+    ks = parse_kinds(kinds)
+    out = units_df.copy()
+    cache: dict[str, MaskResult] = {}
+
+    def run(value: Any) -> MaskResult:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return MaskResult(value)
+        key = str(value)
+        if key not in cache:
+            cache[key] = mask_text(key, ks)
+        return cache[key]
+
+    if "text" in out.columns:
+        results = [run(v) for v in out["text"].tolist()]
+        if policy == "keep-original":
+            out["original_text"] = out["text"]
+        out["text"] = [r.text for r in results]
+        out.attrs["masked_kinds"] = [r.found for r in results]
+    if "cell_text" in out.columns:
+        out["cell_text"] = [run(v).text for v in out["cell_text"].tolist()]
+    out.attrs["masking_policy"] = policy
+    return out
+
+
+# --- identifier columns ------------------------------------------------------------------
+@dataclass(frozen=True)
+class IdentifierColumn:
+    """A column that identifies a respondent and should not be shown or exported by default."""
+
+    column: str
+    kind: str  # person, email, phone, function, address, iban, organisation
+    reason: str
+
+
+_HEADER_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("email", re.compile(r"e-?mail|mailadres", re.I)),
+    ("phone", re.compile(r"telefoon|tel\.?(nr|nummer)?$|^tel\b|mobiel|phone|gsm", re.I)),
+    ("function", re.compile(r"functie|function|job ?title|rol van", re.I)),
+    ("address", re.compile(r"adres|postcode|woonplaats|straat|huisnummer|address|zip", re.I)),
+    ("iban", re.compile(r"iban|rekeningnummer|bank", re.I)),
+    (
+        "person",
+        re.compile(
+            r"(?<!gemeente)(?<!organisatie)naam|^name$|contactpersoon|respondent ?naam|voorletters|achternaam",
+            re.I,
+        ),
+    ),
+    ("organisation", re.compile(r"^(naam )?(gemeente|gemeentenaam|organisatie)( ?naam)?$", re.I)),
+]
+
+
+def detect_identifier_columns(df: pd.DataFrame, *, sample: int = 200) -> list[IdentifierColumn]:
+    """Columns that identify respondents, by header (naam, e-mail, functie, telefoon, ...)
+    and by content (most values are e-mail addresses, phone numbers, IBANs or names)."""
+    found: list[IdentifierColumn] = []
+    for col in df.columns:
+        name = str(col).strip()
+        hit = next(((k, rx) for k, rx in _HEADER_RULES if rx.search(name)), None)
+        if hit:
+            found.append(IdentifierColumn(name, hit[0], f"header '{name}' names {hit[0]} data"))
+            continue
+        values = [str(v).strip() for v in df[col].dropna().tolist()[:sample] if str(v).strip()]
+        if not values:
+            continue
+        kind = _content_kind(values)
+        if kind:
+            found.append(
+                IdentifierColumn(name, kind, f"most values in '{name}' look like {kind} data")
+            )
+    return found
+
+
+def _content_kind(values: list[str]) -> str | None:
+    n = len(values)
+    for kind, rx in (("email", _EMAIL), ("phone", _PHONE), ("iban", _IBAN)):
+        if sum(1 for v in values if rx.fullmatch(v.strip())) / n >= 0.5:
+            return kind
+    # Short values of 2-4 capitalised words that deduce sees as a person: a name column.
+    short = [v for v in values if len(v) <= 40 and 1 <= len(v.split()) <= 4 and v[:1].isupper()]
+    if len(short) / n >= 0.8:
+        hits = sum(
+            1
+            for v in short[:50]
+            if any(sp.kind == "person" for sp in detect(v, ("person",), use_ner=False))
+        )
+        if hits / min(len(short), 50) >= 0.5:
+            return "person"
+    return None
+
+
+# --- install-time cache ------------------------------------------------------------------
+def warm_cache() -> str:
+    """Build (or load) deduce's lookup cache now; returns what was done."""
+    deduce = _import_deduce()
+    cache_file = (
+        Path(deduce.__file__).parent / "data" / "lookup" / "cache" / "lookup_structs.pickle"
+    )
+    existed = cache_file.exists() or (_user_cache_dir() / "cache" / "lookup_structs.pickle").exists()
+    t0 = time.perf_counter()
+    get_deduce()  # loads the cache, or builds and saves it when missing/outdated
+    elapsed = time.perf_counter() - t0
+    where = (
+        cache_file if cache_file.exists() else _user_cache_dir() / "cache" / "lookup_structs.pickle"
+    )
+    check = mask_text("Bel Petra de Vries op 06-12345678.", ("person", "phone"))
+    action = "loaded existing" if existed else "built"
+    return (
+        f"deduce {getattr(deduce, '__version__', '?')}: {action} lookup cache {where} "
+        f"in {elapsed:.1f} s; self-check: {check.text!r}"
+    )
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m textanalysis.privacy", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--warm-cache", action="store_true", help="build deduce's lookup cache now (install time)"
+    )
+    parser.add_argument("--text", help="mask this text and print the result")
+    args = parser.parse_args(argv)
+    if args.warm_cache:
+        print(warm_cache())
+    if args.text is not None:
+        print(mask_text(args.text).text)
+    if not (args.warm_cache or args.text is not None):
+        parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
+
+
+def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None) -> pd.DataFrame:
+    """`textanalysis mask`: every input column, ``text`` masked, plus ``masked`` (kinds found)."""
+    from .reliability import read_csv_table  # noqa: PLC0415 (shared CSV reader with clear errors)
+
+    ks = parse_kinds(kinds)  # unknown kinds fail before any work is done
+    table = read_csv_table(answers, "ANSWERS", error=PrivacyError, prefix="P")
+    if "text" not in table.columns:
+        raise PrivacyError(
+            "P002",
+            f"ANSWERS file '{answers}' has no 'text' column; columns: {', '.join(map(str, table.columns))}. "
+            "Name the answer text column 'text'.",
+        )
+    result = mask_frame(table, "text", ks)
+    result.to_csv(out, index=False)
+    return result

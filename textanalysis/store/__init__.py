@@ -1,0 +1,66 @@
+"""Storage: surveys, answer units, codebook versions and coding decisions in SQLite or PostgreSQL.
+
+``from textanalysis.store import Store``. The app, CLI and reports use only this API.
+
+Opening
+    ``Store(url=None)``: a path is an SQLite file (WAL, foreign keys on, 30 s busy timeout,
+    synchronous=FULL); a URL (``sqlite:///x.db``, ``postgresql+psycopg://user@host/db``) is used
+    as is; ``None`` follows ``--db``/``$DATABASE_URL``/``$TEXTANALYSIS_DB``/``./textanalysis.db``
+    (``Store.resolve(db)``). Opening runs the packaged Alembic migrations (``upgrade head``) under
+    a lock, so an old database is upgraded in place. ``store.engine``, ``store.url``,
+    ``store.close()``; usable as a context manager.
+
+Import
+    ``import_result(result, survey, wave, masking=None) -> dict``: one transaction (all or
+    nothing). Natural key of a unit: (survey, wave, question, respondent, unit_index); stored
+    units are skipped, never overwritten, so re-importing a file is idempotent. ``masking``:
+    None, ``"keep-original"`` (masked ``text``; unmasked ``original_text`` kept, hidden unless
+    ``include_original=True``) or ``"discard-original"``. Summary keys: respondents, units,
+    non_substantive, duplicates, new_units, new_respondents, skipped_units, changed_units,
+    created (True when anything new was stored).
+
+Reading
+    ``surveys()``, ``questions(survey=None, wave=None)``, ``respondents(survey, wave=None)``,
+    ``units(survey, question, wave=None, *, substantive=None, uncoded_by=None, coded_by=None,
+    code=None, unit_ids=None, include_original=False)`` (sorted by unit_id; one column per
+    respondent attribute). A unit is *coded by* a coder when that coder recorded any decision on
+    it (also only rejections); ``code=`` keeps units whose current codes include the code.
+
+Decisions (append-only; never updated or deleted)
+    ``record_decision(unit_id, code, coder, decision="applied"|"rejected",
+    source="manual"|"suggestion"|"auto"|"adjudicated", score=None, codebook_version=None) -> id``
+    (committed on return), ``record_decisions(rows) -> n`` (one transaction),
+    ``decisions(...)`` (history), ``current_codes(*, survey, question, wave, coder, unit_ids,
+    include_auto=True)``, ``coders(question=None)``, ``progress(survey, question, wave=None)``.
+
+    Conflict rule: the current state of (unit, code, coder) is that coder's decision with the
+    highest decision_id (the order in which the database received them): the last decision per
+    coder wins, and coders never overwrite each other (each coder has their own state; the
+    adjudicated consensus is coder ``consensus``). Concurrent writers (processes, machines)
+    queue for the write lock; nothing is lost.
+
+Memos, codebooks, caches, runs, assignments
+    ``add_memo(text, coder, unit_id=None, code=None)``, ``memos(...)``;
+    ``save_codebook(codebook, question=None) -> hash``, ``codebooks(question=None)``,
+    ``load_codebook(version=None, question=None)``; ``nlp_get/nlp_put(pipeline_key, ...)``,
+    ``embeddings_get/embeddings_put(embedder_key, ...)`` (the ``EmbeddingCache`` protocol);
+    ``record_run(kind, params, result) -> id``, ``runs(kind=None)``, ``load_run(id)``;
+    ``assign_units(unit_ids, coder, purpose="double")``, ``assigned_units(coder, survey,
+    question, purpose="double")``, ``assignments(coder=None, purpose=None)``.
+
+Backup
+    ``export_all(path)`` writes surveys, questions, respondents (with attributes), units,
+    codebooks, decisions, memos, assignments and runs as JSON lines (the NLP/embedding caches
+    are left out: they are rebuilt on demand); ``restore(path)`` loads such a file into an
+    EMPTY database (a non-empty one is refused with [S009]) with identical ids and content.
+
+Errors are :class:`~textanalysis.errors.StoreError` with codes S001-S019.
+"""
+
+from __future__ import annotations
+
+from ..errors import StoreError
+from ._util import MASKING_POLICIES, VALID_DECISIONS, VALID_SOURCES
+from .core import Store
+
+__all__ = ["MASKING_POLICIES", "VALID_DECISIONS", "VALID_SOURCES", "Store", "StoreError"]

@@ -1,0 +1,801 @@
+"""The :class:`Store` repository: every read and write of the database goes through it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import ColumnElement, Select
+
+from ..errors import StoreError
+from . import engine as eng
+from . import schema as t
+from ._import import STANDARD_COLUMNS, import_units
+from ._util import (
+    check_decision,
+    check_score,
+    check_source,
+    check_unit_id,
+    check_units_exist,
+    chunks,
+    clean_name,
+    insert_ignore,
+    jsonable,
+)
+from .schema import utcnow
+
+UNIT_COLUMNS = [
+    "unit_id",
+    "respondent_id",
+    "question_id",
+    "unit_index",
+    "text",
+    "cell_text",
+    "substantive",
+    "non_substantive_reason",
+    "wave",
+    "survey",
+]
+DECISION_COLUMNS = [
+    "decision_id",
+    "unit_id",
+    "code",
+    "coder",
+    "decision",
+    "source",
+    "score",
+    "codebook_version",
+    "created_at",
+]
+CURRENT_COLUMNS = ["unit_id", "code", "coder", "source", "score", "created_at"]
+MEMO_COLUMNS = ["memo_id", "unit_id", "code", "coder", "text", "created_at"]
+_BIG_ID_LIST = 5000  # longer unit_ids lists are filtered in pandas, not in SQL
+
+
+class Store:
+    """Repository over one SQLite file or PostgreSQL database (see the package docstring)."""
+
+    def __init__(self, url: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> None:
+        self.url = eng.resolve(url)
+        self.engine = eng.create(self.url)
+        if migrate:
+            try:
+                eng.upgrade(self.engine)
+            except BaseException:
+                self.engine.dispose()
+                raise
+
+    # --- lifecycle --------------------------------------------------------------------
+    @staticmethod
+    def resolve(db: str | os.PathLike[str] | None = None) -> str:
+        """The database URL for --db / $DATABASE_URL / $TEXTANALYSIS_DB / ./textanalysis.db."""
+        return eng.resolve(db)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({eng.display_url(self.url)!r})"
+
+    def schema_revision(self) -> str | None:
+        return eng.current_revision(self.engine)
+
+    def _write(self):
+        return eng.write_transaction(self.engine)
+
+    def _read(self, query: Select, columns: list[str] | None = None) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            res = conn.execute(query)
+            rows = res.fetchall()
+            cols = list(res.keys())
+        frame = pd.DataFrame.from_records(rows, columns=cols)
+        return frame[columns] if columns else frame
+
+    # --- import -----------------------------------------------------------------------
+    def import_result(
+        self, result: Any, survey: str, wave: str, masking: str | None = None
+    ) -> dict[str, Any]:
+        """Store an IngestResult in one transaction; units already stored are skipped.
+
+        Returns respondents, units, non_substantive, duplicates (of the file), new_units,
+        new_respondents, skipped_units, changed_units (stored units whose text now differs:
+        kept as they were) and created (True when anything new was stored).
+        """
+        with self._write() as conn:
+            return import_units(conn, result, survey, str(wave), masking)
+
+    # --- scope helpers ----------------------------------------------------------------
+    def _check_scope(
+        self, survey: str | None, question: str | None = None, wave: str | None = None
+    ) -> None:
+        """[S006]/[S007] when the survey, wave or question is not in the database."""
+        if survey is None and question is None and wave is None:
+            return
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.question_id).outerjoin(
+                    t.questions, t.questions.c.survey_pk == t.surveys.c.id
+                )
+            ).all()
+        if survey is not None and not any(r[0] == survey for r in rows):
+            known = sorted({r[0] for r in rows})
+            raise StoreError(
+                "S006",
+                f"Survey '{survey}' is not in the database. Known surveys: "
+                f"{', '.join(known) or '(none: import one first)'}.",
+            )
+        scoped = [r for r in rows if survey is None or r[0] == survey]
+        if wave is not None and not any(r[1] == str(wave) for r in scoped):
+            known = sorted({r[1] for r in scoped})
+            raise StoreError(
+                "S006",
+                f"Wave '{wave}' is not in survey '{survey or '(any)'}'. Known waves: {', '.join(known) or '(none)'}.",
+            )
+        scoped = [r for r in scoped if wave is None or r[1] == str(wave)]
+        if question is not None and not any(r[2] == question for r in scoped):
+            known = sorted({r[2] for r in scoped if r[2] is not None})
+            raise StoreError(
+                "S007",
+                f"Question '{question}' is not in survey '{survey or '(any)'}'"
+                f"{f' wave {wave}' if wave is not None else ''}. Known questions: "
+                f"{', '.join(known) or '(none)'}.",
+            )
+
+    @staticmethod
+    def _scope(
+        survey: str | None, question: str | None, wave: str | None
+    ) -> list[ColumnElement[bool]]:
+        cond: list[ColumnElement[bool]] = []
+        if survey is not None:
+            cond.append(t.surveys.c.survey == survey)
+        if question is not None:
+            cond.append(t.questions.c.question_id == question)
+        if wave is not None:
+            cond.append(t.surveys.c.wave == str(wave))
+        return cond
+
+    @staticmethod
+    def _unit_join(base):
+        return base.join(t.questions, t.units.c.question_pk == t.questions.c.id).join(
+            t.surveys, t.questions.c.survey_pk == t.surveys.c.id
+        )
+
+    # --- overviews --------------------------------------------------------------------
+    def surveys(self) -> pd.DataFrame:
+        """One row per survey wave: survey, wave, questions, respondents, units (+ masking, source)."""
+        s = t.surveys
+        n_q = select(func.count()).where(t.questions.c.survey_pk == s.c.id).scalar_subquery()
+        n_r = select(func.count()).where(t.respondents.c.survey_pk == s.c.id).scalar_subquery()
+        n_u = (
+            select(func.count())
+            .select_from(t.units.join(t.questions, t.units.c.question_pk == t.questions.c.id))
+            .where(t.questions.c.survey_pk == s.c.id)
+            .scalar_subquery()
+        )
+        query = select(
+            s.c.survey,
+            s.c.wave,
+            n_q.label("questions"),
+            n_r.label("respondents"),
+            n_u.label("units"),
+            s.c.masking,
+            s.c.source_name,
+            s.c.created_at,
+        ).order_by(s.c.survey, s.c.wave)
+        return self._read(query)
+
+    def questions(self, survey: str | None = None, wave: str | None = None) -> pd.DataFrame:
+        """survey, wave, question_id, question_text, units, substantive_units, respondents."""
+        self._check_scope(survey, None, wave)
+        u = t.units
+        query = (
+            select(
+                t.surveys.c.survey,
+                t.surveys.c.wave,
+                t.questions.c.question_id,
+                t.questions.c.question_text,
+                func.count(u.c.id).label("units"),
+                func.coalesce(func.sum(case((u.c.substantive.is_(True), 1), else_=0)), 0).label(
+                    "substantive_units"
+                ),
+                func.count(func.distinct(u.c.respondent_pk)).label("respondents"),
+            )
+            .select_from(
+                t.questions.join(t.surveys, t.questions.c.survey_pk == t.surveys.c.id).outerjoin(
+                    u, u.c.question_pk == t.questions.c.id
+                )
+            )
+            .where(*self._scope(survey, None, wave))
+            .group_by(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.question_id, t.questions.c.question_text, t.questions.c.id)
+            .order_by(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.id)
+        )
+        frame = self._read(query)
+        for col in ("units", "substantive_units", "respondents"):
+            frame[col] = frame[col].astype("int64")
+        return frame
+
+    # --- units and respondents ----------------------------------------------------------
+    def units(
+        self,
+        survey: str,
+        question: str,
+        wave: str | None = None,
+        *,
+        substantive: bool | None = None,
+        uncoded_by: str | None = None,
+        coded_by: str | None = None,
+        code: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+        include_original: bool = False,
+        _assigned: tuple[str, str] | None = None,
+    ) -> pd.DataFrame:
+        """Answer units of one question, sorted by unit_id (import order).
+
+        ``coded_by``/``uncoded_by``: units with / without any decision by that coder.
+        ``code``: units whose current codes include ``code`` (by ``coded_by`` when given,
+        else by any coder).
+        """
+        self._check_scope(survey, question, wave)
+        u, d = t.units, t.decisions
+        cols = [
+            u.c.id.label("unit_id"),
+            t.respondents.c.respondent_id,
+            t.questions.c.question_id,
+            u.c.unit_index,
+            u.c.text,
+            u.c.cell_text,
+            u.c.substantive,
+            u.c.non_substantive_reason,
+            t.surveys.c.wave,
+            t.surveys.c.survey,
+            t.respondents.c.attributes,
+        ]
+        if include_original:
+            cols.append(u.c.original_text)
+        query = select(*cols).select_from(
+            self._unit_join(u).join(t.respondents, u.c.respondent_pk == t.respondents.c.id)
+        )
+        cond = self._scope(survey, question, wave)
+        if substantive is not None:
+            cond.append(u.c.substantive.is_(bool(substantive)))
+        if uncoded_by is not None:
+            cond.append(~exists().where(d.c.unit_id == u.c.id, d.c.coder == uncoded_by))
+        if coded_by is not None:
+            cond.append(exists().where(d.c.unit_id == u.c.id, d.c.coder == coded_by))
+        if code is not None:
+            current = _current_subquery(coder=coded_by, code=code)
+            cond.append(u.c.id.in_(select(current.c.unit_id)))
+        if _assigned is not None:
+            a = t.assignments
+            cond.append(
+                exists().where(a.c.unit_id == u.c.id, a.c.coder == _assigned[0], a.c.purpose == _assigned[1])
+            )
+        ids = None if unit_ids is None else [check_unit_id(i) for i in unit_ids]
+        if ids is not None and len(ids) <= _BIG_ID_LIST:
+            cond.append(u.c.id.in_(ids))
+        frame = self._read(query.where(*cond).order_by(u.c.id))
+        if ids is not None and len(ids) > _BIG_ID_LIST:
+            frame = frame[frame["unit_id"].isin(set(ids))].reset_index(drop=True)
+        return _expand_attributes(frame, UNIT_COLUMNS + (["original_text"] if include_original else []))
+
+    def respondents(self, survey: str, wave: str | None = None) -> pd.DataFrame:
+        """respondent_id, wave, survey and one column per attribute."""
+        self._check_scope(survey, None, wave)
+        r = t.respondents
+        query = (
+            select(r.c.respondent_id, t.surveys.c.wave, t.surveys.c.survey, r.c.attributes)
+            .select_from(r.join(t.surveys, r.c.survey_pk == t.surveys.c.id))
+            .where(*self._scope(survey, None, wave))
+            .order_by(r.c.id)
+        )
+        return _expand_attributes(self._read(query), ["respondent_id", "wave", "survey"])
+
+    # --- decisions --------------------------------------------------------------------
+    def record_decision(
+        self,
+        unit_id: int,
+        code: str,
+        coder: str,
+        decision: str = "applied",
+        source: str = "manual",
+        score: float | None = None,
+        codebook_version: str | None = None,
+    ) -> int:
+        """Append one decision and commit it; returns its decision_id."""
+        row = _decision_row(
+            {
+                "unit_id": unit_id,
+                "code": code,
+                "coder": coder,
+                "decision": decision,
+                "source": source,
+                "score": score,
+                "codebook_version": codebook_version,
+            }
+        )
+        try:
+            with self._write() as conn:
+                return int(conn.execute(t.decisions.insert().values(**row)).inserted_primary_key[0])
+        except IntegrityError:  # the only constraint left to fail: the unit's foreign key
+            raise StoreError(
+                "S005",
+                f"Unit id {row['unit_id']} does not exist in this database. "
+                "Use unit_id values from Store.units(...) of the same database.",
+            ) from None
+
+    def record_decisions(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Append many decisions in one transaction (all or none); returns how many."""
+        now = utcnow()
+        clean = []
+        for i, raw in enumerate(rows):
+            try:
+                clean.append(_decision_row(raw, now))
+            except StoreError as exc:
+                raise StoreError(exc.code, f"Decision row {i}: {exc.message}") from None
+        if not clean:
+            return 0
+        with self._write() as conn:
+            check_units_exist(conn, t.units, [r["unit_id"] for r in clean])
+            for part in chunks(clean, 5000):
+                conn.execute(t.decisions.insert(), list(part))
+        return len(clean)
+
+    def _decision_query(
+        self,
+        cols: list,
+        *,
+        survey: str | None,
+        question: str | None,
+        wave: str | None,
+        coder: str | None,
+        unit_ids: Iterable[int] | None,
+    ) -> Select:
+        d = t.decisions
+        query = select(*cols)
+        cond = []
+        if survey is not None or question is not None or wave is not None:
+            query = query.select_from(
+                d.join(t.units, d.c.unit_id == t.units.c.id)
+                .join(t.questions, t.units.c.question_pk == t.questions.c.id)
+                .join(t.surveys, t.questions.c.survey_pk == t.surveys.c.id)
+            )
+            cond += self._scope(survey, question, wave)
+        if coder is not None:
+            cond.append(d.c.coder == coder)
+        if unit_ids is not None:
+            ids = [check_unit_id(i) for i in unit_ids]
+            cond.append(d.c.unit_id.in_(ids))
+        return query.where(*cond)
+
+    def decisions(
+        self,
+        *,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+        coder: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+        include_auto: bool = True,
+    ) -> pd.DataFrame:
+        """The full, append-only history in the order it was recorded."""
+        d = t.decisions
+        query = self._decision_query(
+            [d.c.id.label("decision_id"), *[d.c[c] for c in DECISION_COLUMNS[1:]]],
+            survey=survey,
+            question=question,
+            wave=wave,
+            coder=coder,
+            unit_ids=unit_ids,
+        )
+        if not include_auto:
+            query = query.where(d.c.source != "auto")
+        return _typed_decisions(self._read(query.order_by(d.c.id), DECISION_COLUMNS))
+
+    def current_codes(
+        self,
+        *,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+        coder: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+        include_auto: bool = True,
+    ) -> pd.DataFrame:
+        """Current codes: per (unit, code, coder) the last decision (highest decision_id) wins;
+        rows where it is 'applied'. Coders never overwrite each other."""
+        d = t.decisions
+        latest = self._decision_query(
+            [func.max(d.c.id).label("id")],
+            survey=survey,
+            question=question,
+            wave=wave,
+            coder=coder,
+            unit_ids=unit_ids,
+        ).group_by(d.c.unit_id, d.c.code, d.c.coder)
+        latest = latest.subquery()
+        query = (
+            select(*[d.c[c] for c in CURRENT_COLUMNS])
+            .select_from(d.join(latest, d.c.id == latest.c.id))
+            .where(d.c.decision == "applied")
+        )
+        if not include_auto:
+            query = query.where(d.c.source != "auto")
+        query = query.order_by(d.c.unit_id, d.c.coder, d.c.code)
+        return _typed_decisions(self._read(query, CURRENT_COLUMNS))
+
+    def coders(
+        self, question: str | None = None, survey: str | None = None, wave: str | None = None
+    ) -> list[str]:
+        """Names of everyone who recorded a decision (in scope), sorted."""
+        d = t.decisions
+        query = self._decision_query(
+            [d.c.coder], survey=survey, question=question, wave=wave, coder=None, unit_ids=None
+        ).distinct()
+        with self.engine.connect() as conn:
+            return sorted(conn.scalars(query))
+
+    def progress(self, survey: str, question: str, wave: str | None = None) -> pd.DataFrame:
+        """Per coder: coded_units (substantive units with any decision by the coder),
+        substantive_units and fraction."""
+        self._check_scope(survey, question, wave)
+        u, d = t.units, t.decisions
+        scope = self._scope(survey, question, wave)
+        with self.engine.connect() as conn:
+            total = conn.scalar(
+                select(func.count()).select_from(self._unit_join(u)).where(*scope, u.c.substantive.is_(True))
+            )
+            rows = conn.execute(
+                select(d.c.coder, func.count(func.distinct(d.c.unit_id)))
+                .select_from(self._unit_join(d.join(u, d.c.unit_id == u.c.id)))
+                .where(*scope, u.c.substantive.is_(True))
+                .group_by(d.c.coder)
+                .order_by(d.c.coder)
+            ).all()
+        frame = pd.DataFrame(rows, columns=["coder", "coded_units"])
+        frame["coded_units"] = frame["coded_units"].astype("int64")
+        frame["substantive_units"] = int(total or 0)
+        frame["fraction"] = (frame["coded_units"] / total) if total else 0.0
+        return frame
+
+    # --- memos ------------------------------------------------------------------------
+    def add_memo(
+        self, text: str, coder: str, unit_id: int | None = None, code: str | None = None
+    ) -> int:
+        """A note on an answer, a code, or both; returns memo_id."""
+        if text is None or not str(text).strip():
+            raise StoreError("S016", "The memo text is empty. Write the note before saving it.")
+        coder = clean_name(coder, "coder name")
+        uid = None if unit_id is None else check_unit_id(unit_id)
+        with self._write() as conn:
+            if uid is not None:
+                check_units_exist(conn, t.units, [uid])
+            res = conn.execute(
+                t.memos.insert().values(
+                    unit_id=uid, code=code, coder=coder, text=str(text), created_at=utcnow()
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def memos(
+        self,
+        *,
+        unit_id: int | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+    ) -> pd.DataFrame:
+        """Memos, oldest first. A survey/question scope keeps unit memos in scope and all
+        memos not tied to a unit (code memos)."""
+        m = t.memos
+        query = select(m.c.id.label("memo_id"), *[m.c[c] for c in MEMO_COLUMNS[1:]])
+        cond = []
+        if unit_id is not None:
+            cond.append(m.c.unit_id == check_unit_id(unit_id))
+        if code is not None:
+            cond.append(m.c.code == code)
+        if coder is not None:
+            cond.append(m.c.coder == coder)
+        scope = self._scope(survey, question, wave)
+        if scope:
+            in_scope = select(t.units.c.id).select_from(self._unit_join(t.units)).where(*scope)
+            cond.append(or_(m.c.unit_id.is_(None), m.c.unit_id.in_(in_scope)))
+        frame = self._read(query.where(*cond).order_by(m.c.id), MEMO_COLUMNS)
+        frame["unit_id"] = frame["unit_id"].astype("Int64")
+        return frame
+
+    # --- codebooks --------------------------------------------------------------------
+    def save_codebook(self, codebook: Any, question: str | None = None) -> str:
+        """Store this codebook version (idempotent); returns its content hash."""
+        from ..codebook import Codebook
+
+        if not isinstance(codebook, Codebook):
+            raise StoreError(
+                "S011",
+                f"save_codebook needs a Codebook, got {type(codebook).__name__}. "
+                "Load it with textanalysis.codebook.load_codebook(path).",
+            )
+        version = codebook.content_hash
+        row = {
+            "name": codebook.name,
+            "version_label": codebook.version,
+            "question": question or "",
+            "content_hash": version,
+            "yaml_text": codebook.to_yaml(),
+            "created_at": utcnow(),
+        }
+        with self._write() as conn:
+            insert_ignore(conn, t.codebooks, [row])
+        return version
+
+    def codebooks(self, question: str | None = None) -> pd.DataFrame:
+        """Saved versions, oldest first: codebook_id, version (hash), name, version_label,
+        question (None when not tied to one), created_at."""
+        c = t.codebooks
+        query = select(
+            c.c.id.label("codebook_id"),
+            c.c.content_hash.label("version"),
+            c.c.name,
+            c.c.version_label,
+            c.c.question,
+            c.c.created_at,
+        ).order_by(c.c.id)
+        if question is not None:
+            query = query.where(c.c.question == question)
+        frame = self._read(query)
+        frame["question"] = pd.Series([q or None for q in frame["question"]], index=frame.index, dtype=object)
+        return frame
+
+    def load_codebook(self, version: str | None = None, question: str | None = None) -> Any:
+        """The codebook by version hash, else the latest for ``question`` (a codebook saved
+        without a question counts when it lists the question), else the latest saved."""
+        from ..codebook import parse_codebook
+
+        c = t.codebooks
+        query = select(c.c.content_hash, c.c.question, c.c.yaml_text).order_by(c.c.id.desc())
+        if version is not None:
+            query = query.where(c.c.content_hash == version)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if question is not None:
+            exact = [r for r in rows if r.question == question]
+            if exact:
+                rows = exact
+            else:
+                rows = [
+                    r
+                    for r in rows
+                    if r.question == ""
+                    and question in parse_codebook(r.yaml_text, f"stored codebook {r.content_hash}").questions
+                ]
+        if not rows:
+            what = f"version '{version}'" if version else "any version"
+            where = f" for question '{question}'" if question else ""
+            raise StoreError(
+                "S011",
+                f"No codebook {what}{where} is stored. Save one first (textanalysis demo, or "
+                "Store.save_codebook(codebook, question)); stored versions are in Store.codebooks().",
+            )
+        return parse_codebook(rows[0].yaml_text, f"stored codebook {rows[0].content_hash}")
+
+    # --- caches -----------------------------------------------------------------------
+    def nlp_get(self, pipeline_key: str, hashes: Sequence[str]) -> dict[str, bytes]:
+        n = t.nlp_cache
+        out: dict[str, bytes] = {}
+        with self.engine.connect() as conn:
+            for part in chunks(list(dict.fromkeys(hashes))):
+                out.update(
+                    conn.execute(
+                        select(n.c.text_hash, n.c.data).where(
+                            n.c.pipeline_key == pipeline_key, n.c.text_hash.in_(part)
+                        )
+                    ).all()
+                )
+        return {k: bytes(v) for k, v in out.items()}
+
+    def nlp_put(self, pipeline_key: str, items: dict[str, bytes]) -> None:
+        rows = [{"pipeline_key": pipeline_key, "text_hash": h, "data": bytes(b)} for h, b in items.items()]
+        with self._write() as conn:
+            insert_ignore(conn, t.nlp_cache, rows)
+
+    def embeddings_get(self, embedder_key: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        e = t.embeddings
+        out: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for part in chunks(list(dict.fromkeys(hashes))):
+                for h, dim, data in conn.execute(
+                    select(e.c.text_hash, e.c.dim, e.c.data).where(
+                        e.c.embedder_key == embedder_key, e.c.text_hash.in_(part)
+                    )
+                ):
+                    out[h] = np.frombuffer(bytes(data), dtype=np.float32, count=dim).copy()
+        return out
+
+    def embeddings_put(self, embedder_key: str, vectors: dict[str, np.ndarray]) -> None:
+        rows = []
+        for h, vec in vectors.items():
+            arr = np.ascontiguousarray(np.asarray(vec, dtype=np.float32).ravel())
+            rows.append({"embedder_key": embedder_key, "text_hash": h, "dim": arr.size, "data": arr.tobytes()})
+        with self._write() as conn:
+            insert_ignore(conn, t.embeddings, rows)
+
+    # --- runs -------------------------------------------------------------------------
+    def record_run(self, kind: str, params: dict[str, Any], result: Any = None) -> int:
+        """Keep a suggestion or topic-model run (parameters and result); returns run_id."""
+        kind = clean_name(kind, "run kind")
+        try:
+            params_json = jsonable(params or {})
+            result_json = None if result is None or isinstance(result, bytes) else jsonable(result)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                "S018",
+                f"Run parameters/result for '{kind}' cannot be stored as JSON ({exc}). "
+                "Pass plain values, or the result as bytes.",
+            ) from None
+        blob = bytes(result) if isinstance(result, bytes) else None
+        with self._write() as conn:
+            res = conn.execute(
+                t.runs.insert().values(
+                    kind=kind, params=params_json, result_json=result_json, result_blob=blob, created_at=utcnow()
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def runs(self, kind: str | None = None) -> pd.DataFrame:
+        r = t.runs
+        query = select(r.c.id.label("run_id"), r.c.kind, r.c.params, r.c.created_at).order_by(r.c.id)
+        if kind is not None:
+            query = query.where(r.c.kind == kind)
+        return self._read(query, ["run_id", "kind", "params", "created_at"])
+
+    def load_run(self, run_id: int) -> dict[str, Any]:
+        r = t.runs
+        with self.engine.connect() as conn:
+            row = conn.execute(select(r).where(r.c.id == int(run_id))).first()
+        if row is None:
+            raise StoreError(
+                "S012", f"Run {run_id} does not exist. Known runs are listed by Store.runs()."
+            )
+        result = bytes(row.result_blob) if row.result_blob is not None else row.result_json
+        return {
+            "run_id": row.id,
+            "kind": row.kind,
+            "params": row.params,
+            "result": result,
+            "created_at": row.created_at,
+        }
+
+    # --- assignments (double coding) ----------------------------------------------------
+    def assign_units(self, unit_ids: Iterable[int], coder: str, purpose: str = "double") -> int:
+        """Assign units to a coder (idempotent); returns how many were newly assigned."""
+        coder = clean_name(coder, "coder name")
+        purpose = clean_name(purpose, "assignment purpose")
+        ids = list(dict.fromkeys(check_unit_id(i) for i in unit_ids))
+        now = utcnow()
+        with self._write() as conn:
+            check_units_exist(conn, t.units, ids)
+            return insert_ignore(
+                conn,
+                t.assignments,
+                [{"unit_id": i, "coder": coder, "purpose": purpose, "created_at": now} for i in ids],
+            )
+
+    def assigned_units(
+        self, coder: str, survey: str, question: str, purpose: str = "double", wave: str | None = None
+    ) -> pd.DataFrame:
+        """The units (as :meth:`units`) assigned to ``coder`` for ``purpose``."""
+        return self.units(survey, question, wave, _assigned=(coder, purpose))
+
+    def assignments(
+        self, *, coder: str | None = None, purpose: str | None = None
+    ) -> pd.DataFrame:
+        a = t.assignments
+        query = select(a.c.unit_id, a.c.coder, a.c.purpose, a.c.created_at).order_by(a.c.id)
+        if coder is not None:
+            query = query.where(a.c.coder == coder)
+        if purpose is not None:
+            query = query.where(a.c.purpose == purpose)
+        return self._read(query, ["unit_id", "coder", "purpose", "created_at"])
+
+    # --- backup -----------------------------------------------------------------------
+    def export_all(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Write everything but the caches to a portable JSON-lines file; returns row counts."""
+        from .backup import export_all
+
+        return export_all(self, Path(path))
+
+    def restore(self, path: str | os.PathLike[str]) -> dict[str, int]:
+        """Load an export_all file into this EMPTY database; returns row counts."""
+        from .backup import restore
+
+        return restore(self, Path(path))
+
+    def is_empty(self) -> bool:
+        from .backup import CONTENT_TABLES
+
+        with self.engine.connect() as conn:
+            return all(conn.scalar(select(func.count()).select_from(tab)) == 0 for tab in CONTENT_TABLES)
+
+
+def _current_subquery(coder: str | None = None, code: str | None = None):
+    """Current applied (unit_id, code, coder) rows, optionally for one coder/code."""
+    d = t.decisions
+    cond = []
+    if coder is not None:
+        cond.append(d.c.coder == coder)
+    if code is not None:
+        cond.append(d.c.code == code)
+    latest = (
+        select(func.max(d.c.id).label("id")).where(*cond).group_by(d.c.unit_id, d.c.code, d.c.coder).subquery()
+    )
+    return (
+        select(d.c.unit_id, d.c.code, d.c.coder)
+        .select_from(d.join(latest, d.c.id == latest.c.id))
+        .where(and_(d.c.decision == "applied"))
+        .subquery()
+    )
+
+
+def _decision_row(raw: dict[str, Any], now=None) -> dict[str, Any]:
+    if "unit_id" not in raw or "code" not in raw or "coder" not in raw:
+        raise StoreError(
+            "S019",
+            f"A decision needs unit_id, code and coder; got keys {sorted(raw)}. Add the missing keys.",
+        )
+    return {
+        "unit_id": check_unit_id(raw["unit_id"]),
+        "code": clean_name(raw["code"], "code"),
+        "coder": clean_name(raw["coder"], "coder name"),
+        "decision": check_decision(raw.get("decision", "applied")),
+        "source": check_source(raw.get("source", "manual")),
+        "score": check_score(raw.get("score")),
+        "codebook_version": raw.get("codebook_version"),
+        "created_at": now or utcnow(),
+    }
+
+
+def _typed_decisions(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("decision_id", "unit_id"):
+        if col in frame:
+            frame[col] = frame[col].astype("int64")
+    if "score" in frame:
+        frame["score"] = pd.to_numeric(frame["score"]).astype("float64")
+    if "created_at" in frame:
+        frame["created_at"] = pd.to_datetime(frame["created_at"])
+    return frame
+
+
+def _expand_attributes(frame: pd.DataFrame, base: list[str]) -> pd.DataFrame:
+    """Turn the JSON ``attributes`` column into one column per attribute (file order)."""
+    attrs = frame.pop("attributes") if "attributes" in frame else pd.Series(dtype=object)
+    names: list[str] = []
+    for a in attrs:
+        for k in a or {}:
+            if k not in names:
+                names.append(k)
+    out = frame[base].copy() if len(frame.columns) else pd.DataFrame(columns=base)
+    if "unit_id" in out:
+        out["unit_id"] = out["unit_id"].astype("int64")
+        out["unit_index"] = out["unit_index"].astype("int64")
+        out["substantive"] = out["substantive"].astype(bool)
+    for k in names:
+        col = k if k not in STANDARD_COLUMNS else f"{k}_attribute"
+        out[col] = [(a or {}).get(k) for a in attrs]
+    return out

@@ -1,0 +1,145 @@
+"""What the `suggest`, `evaluate` and `autocode` commands do, as library functions
+(the CLI in ``textanalysis/cli/suggest.py`` only parses options and prints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..codebook import load_codebook
+from ..errors import SuggestError
+from .autocode import AutocodeResult, autocode
+from .ensemble import EnsembleSuggester
+from .evaluate import EvaluationResult, evaluate_suggester
+from .io import check_target_precision, read_answers, read_gold, read_train
+
+SUGGEST_COLUMNS = ["id", "code", "score", "suggested", "source", "evidence"]
+
+
+def _write(df: pd.DataFrame, out: str | Path) -> None:
+    try:
+        df.to_csv(out, index=False, encoding="utf-8")
+    except OSError as exc:
+        raise SuggestError(
+            "G014",
+            f"Cannot write '{out}' ({exc.strerror}). Check the folder exists and is writable.",
+        ) from None
+
+
+def _fit(codebook, train: pd.DataFrame | None) -> EnsembleSuggester:
+    model = EnsembleSuggester(codebook)
+    if train is None:
+        return model.fit()
+    return model.fit(train["text"].tolist(), train["codes"].tolist())
+
+
+def run_suggest(
+    codebook: str, answers: str, out: str, train: str | None = None, top_k: int = 5
+) -> pd.DataFrame:
+    """Suggestions for every answer: the ``top_k`` best codes (all if fewer) plus every suggested one."""
+    cb = load_codebook(codebook)
+    ans = read_answers(answers)
+    tr = read_train(train, cb) if train else None
+    model = _fit(cb, tr)
+    table = model.suggest(ans["text"].tolist(), top_k=top_k, ids=ans["id"].tolist())
+    _write(table[SUGGEST_COLUMNS], out)
+    return table
+
+
+def run_evaluate(
+    codebook: str,
+    answers: str,
+    gold: str,
+    train: str | None = None,
+    out: str | None = None,
+    cv: int = 5,
+) -> EvaluationResult:
+    cb = load_codebook(codebook)
+    ans = read_answers(answers)
+    g = read_gold(gold, cb, ans["id"].tolist())
+    tr = read_train(train, cb) if train else None
+    res = evaluate_suggester(
+        lambda: EnsembleSuggester(cb), cb, ans["id"].tolist(), ans["text"].tolist(), g,
+        None if tr is None else (tr["id"].tolist(), tr["text"].tolist(), tr["codes"].tolist()), cv=cv,
+    )  # fmt: skip
+    if out:
+        _write(res.table, out)
+    return res
+
+
+def run_autocode(
+    codebook: str, answers: str, train: str, target_precision: float, out: str
+) -> AutocodeResult:
+    check_target_precision(target_precision)
+    cb = load_codebook(codebook)
+    ans = read_answers(answers)
+    tr = read_train(train, cb)
+    model = _fit(cb, tr)
+    res = autocode(model, ans["text"].tolist(), ans["id"].tolist(), target_precision)
+    _write(res.decisions, out)
+    return res
+
+
+def run_autocode_store(
+    db: str, codebook: str, survey: str, question: str, coder: str, target_precision: float,
+    wave: str | None = None, out: str | None = None,
+) -> AutocodeResult:  # fmt: skip
+    """Learn from ``coder``'s confirmed codes in the Store and record ``source=auto`` decisions
+    (under the same coder) for the units that coder has not decided yet."""
+    from ..store import Store
+
+    check_target_precision(target_precision)
+    cb = load_codebook(codebook)
+    store = Store(db)
+    try:
+        units = store.units(survey, question, wave)
+        decided = set(
+            store.decisions(survey=survey, question=question, wave=wave, coder=coder)["unit_id"]
+        )
+        human = store.current_codes(
+            survey=survey, question=question, wave=wave, coder=coder, include_auto=False
+        )
+        by_unit = human.groupby("unit_id")["code"].apply(set).to_dict()
+        for codes in by_unit.values():
+            for c in codes:
+                cb.get(c, source=codebook)
+        coded = units[units["unit_id"].isin(decided)]
+        todo = units[~units["unit_id"].isin(decided)]
+        if "substantive" in todo.columns:
+            todo = todo[todo["substantive"].astype(bool)]
+        model = EnsembleSuggester(cb, cache=store).fit(
+            coded["text"].tolist(), [by_unit.get(u, set()) for u in coded["unit_id"]]
+        )
+        res = autocode(model, todo["text"].tolist(), todo["unit_id"].tolist(), target_precision)
+        rows = [
+            {"unit_id": int(r.id), "code": r.code, "coder": coder, "decision": "applied", "source": "auto",
+             "score": float(r.score), "codebook_version": cb.content_hash}
+            for r in res.decisions.itertuples()
+        ]  # fmt: skip
+        store.record_decisions(rows)
+        store.record_run(
+            "autocode",
+            {"survey": survey, "question": question, "coder": coder, "target_precision": target_precision},
+            {"coded": res.n_coded, "remaining": res.n_remaining, "est_precision": res.est_precision,
+             "est_recall": res.est_recall, "decisions": len(rows)},
+        )  # fmt: skip
+    finally:
+        store.close()
+    if out:
+        _write(res.decisions, out)
+    return res
+
+
+def check_autocode_args(answers, train, out, survey, question, coder) -> str:
+    """'csv' (--answers/--train/--out) or 'store' (--survey/--question/--coder); else a [G015] error."""
+    if answers or train:
+        if not (answers and train and out):
+            raise SuggestError("G015", "CSV mode needs --answers, --train and --out together.")
+        return "csv"
+    if survey and question and coder:
+        return "store"
+    raise SuggestError(
+        "G015",
+        "Give either --answers, --train and --out (CSV files) or --survey, --question and --coder (database).",
+    )

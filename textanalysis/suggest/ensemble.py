@@ -1,0 +1,290 @@
+"""Ensemble: one calibrated score per (answer, code) from rules, similarity and classifier.
+
+Before there is data (cold start) it combines rules and similarity with a fixed noisy-or.
+With confirmed codes it fits a small stacked logistic regression, pooled over codes, on
+*out-of-fold* scores of the learning suggesters (so it learns how far to trust each one on
+answers they did not see); that stacker is itself a Platt-style calibration, and a second
+cross-validation of it gives honest scores for the reliability table and for choosing
+per-code thresholds that maximise F1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
+from spacy.lang.nl.stop_words import STOP_WORDS
+
+from ..codebook import Codebook
+from . import _text
+from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, logit
+from .calibration import CalibrationReport, calibration_report, f1_thresholds
+from .classifier import ClassifierSuggester, FeatureBuilder
+from .rules import RuleSuggester
+from .similarity import SimilaritySuggester
+
+COLD_THRESHOLD = 0.5
+NEGATED_SIMILARITY = 0.3  # cold start: weight of similarity where every rule hit was negated
+
+
+class EnsembleSuggester(BaseSuggester):
+    """Rules + similarity (+ classifier once trained), stacked and calibrated.
+
+    Parameters: ``codebook``; ``embedder``/``cache`` (embeddings, e.g. the Store);
+    ``min_examples`` per code for the classifier; ``cv`` folds for out-of-fold scores;
+    ``use_embeddings`` in the classifier; ``random_state``.
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        embedder=None,
+        cache=None,
+        min_examples: int = 3,
+        cv: int = 5,
+        use_embeddings: bool = True,
+        random_state: int = 0,
+        codes: list[str] | None = None,
+    ) -> None:
+        self.codebook = codebook
+        self.codes = codes
+        self.embedder = embedder
+        self.cache = cache
+        self.min_examples = min_examples
+        self.cv = cv
+        self.use_embeddings = use_embeddings
+        self.random_state = random_state
+
+    def _emb(self):
+        if self.embedder is not None:
+            return self.embedder
+        from ..embed import get_embedder
+
+        return get_embedder()
+
+    def _sim(self) -> SimilaritySuggester:
+        return SimilaritySuggester(
+            self.codebook, embedder=self._emb(), cache=self.cache, codes=self.codes_
+        )
+
+    def _clf(self) -> ClassifierSuggester:
+        return ClassifierSuggester(
+            self.codebook, min_examples=self.min_examples, use_embeddings=self.use_embeddings,
+            embedder=self._emb(), cache=self.cache, codes=self.codes_,
+        )  # fmt: skip
+
+    # --- fitting --------------------------------------------------------------------
+    def fit(
+        self, texts: Sequence[str] | None = None, Y: Sequence[set[str]] | None = None
+    ) -> EnsembleSuggester:
+        self._set_codes(Y)
+        self.rules_ = RuleSuggester(self.codebook, codes=self.codes_).fit()
+        texts = list(texts) if texts is not None else []
+        Ym = label_matrix(Y, self.codes_, self.codebook) if Y is not None else None
+        self.trained_ = bool(
+            Ym is not None and len(texts) >= 10 and (Ym.sum(axis=0) >= self.min_examples).any()
+        )
+        self.thresholds_ = np.full(len(self.codes_), COLD_THRESHOLD)
+        self.stacker_ = None
+        self.classifier_ = None
+        self.oof_scores_ = None
+        self.train_Y_ = None
+        if not self.trained_:
+            self.similarity_ = self._sim().fit()
+            return self
+
+        A = self._emb().encode(texts, cache=self.cache)  # similarity always needs them
+        lemmas = _text.lemma_strings(texts)
+        self.features_ = FeatureBuilder(use_embeddings=self.use_embeddings).fit(texts, lemmas)
+        X = self.features_.transform(texts, lemmas=lemmas, emb=A)
+        R, rule_ev = self.rules_.score_with_evidence(texts)
+        N = negated_matrix(rule_ev, self.code_index_, R.shape)
+        n = len(texts)
+        sim_oof = np.zeros((n, len(self.codes_)))
+        clf_oof = np.full((n, len(self.codes_)), np.nan)
+        folds = min(self.cv, n)
+        for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(
+            np.arange(n)
+        ):
+            tr_texts = [texts[i] for i in tr]
+            sim = self._sim()
+            sim.fit(tr_texts, _sets(Ym[tr], self.codes_), X_emb=A[tr])
+            sim_oof[te] = sim.predict_scores([texts[i] for i in te], X_emb=A[te])
+            clf = self._clf().fit(tr_texts, Ym[tr], X=X[tr], features=self.features_)
+            clf_oof[te] = clf.predict_scores([texts[i] for i in te], X=X[te])
+        self.prior_ = (Ym.sum(axis=0) + 0.5) / (n + 1.0)
+        Z = self._stack_features(R, sim_oof, clf_oof, N)
+        yv = Ym.reshape(-1)
+        self.stacker_ = LogisticRegression(C=1.0, max_iter=1000).fit(Z, yv)
+        # honest ensemble scores: cross-validate the stacker itself, answers kept together
+        groups = np.repeat(np.arange(n), len(self.codes_))
+        oof = np.zeros(len(yv))
+        for tr, te in GroupKFold(min(folds, n)).split(Z, yv, groups):
+            if yv[tr].min() == yv[tr].max():
+                oof[te] = yv[tr].mean()
+                continue
+            oof[te] = (
+                LogisticRegression(C=1.0, max_iter=1000)
+                .fit(Z[tr], yv[tr])
+                .predict_proba(Z[te])[:, 1]
+            )
+        self.oof_scores_ = oof.reshape(n, len(self.codes_))
+        self.train_Y_ = Ym
+        self.thresholds_, self.global_threshold_ = f1_thresholds(
+            Ym, self.oof_scores_, self.min_examples
+        )
+        self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
+        self.classifier_ = self._clf().fit(texts, Ym, X=X, features=self.features_)
+        return self
+
+    def _stack_features(
+        self, R: np.ndarray, Ssim: np.ndarray, K: np.ndarray, N: np.ndarray
+    ) -> np.ndarray:
+        m = np.isnan(K)
+        k = np.where(m, 0.0, logit(np.nan_to_num(K, nan=0.5)))
+        s = logit(Ssim)
+        prior = np.broadcast_to(logit(self.prior_), R.shape)
+        mf = m.astype(float)
+        cols = [k, mf, R, s, R * mf, s * mf, prior, N]
+        return np.stack([c.reshape(-1) for c in cols], axis=1)
+
+    # --- prediction -----------------------------------------------------------------
+    def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Scores of each suggester: ``rules``, ``similarity``, ``classifier`` (NaN = no opinion)."""
+        check_is_fitted(self)
+        texts = list(texts)
+        A = self._emb().encode(texts, cache=self.cache)
+        R, evidence = self.rules_.score_with_evidence(texts)
+        out = {
+            "rules": R,
+            "negated": negated_matrix(evidence, self.code_index_, R.shape),
+            "rule_evidence": evidence,
+            "similarity": self.similarity_.predict_scores(texts, X_emb=A),
+        }
+        if self.classifier_ is not None:
+            X = self.features_.transform(texts, emb=A)
+            out["classifier"] = self.classifier_.predict_scores(texts, X=X)
+        return out
+
+    def _combine(self, comp: dict[str, np.ndarray]) -> np.ndarray:
+        R, S, N = comp["rules"], comp["similarity"], comp["negated"]
+        if self.stacker_ is None:
+            # similarity cannot read "geen"/"niet": where the rules saw only negated mentions, trust it less
+            return 1 - (1 - R) * (1 - S * np.where(N > 0, NEGATED_SIMILARITY, 1.0))
+        Z = self._stack_features(R, S, comp["classifier"], N)
+        return self.stacker_.predict_proba(Z)[:, 1].reshape(R.shape)
+
+    def predict_scores(self, texts: Sequence[str]) -> np.ndarray:
+        return self._combine(self.components(texts))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Binary (n x codes): the codes pre-selected for the analyst (score >= per-code threshold)."""
+        return (self.predict_scores(texts) >= self.thresholds_).astype(int)
+
+    def calibration(self, n_bins: int = 10) -> CalibrationReport:
+        """Reliability of the cross-validated ensemble scores on the confirmed codes."""
+        check_is_fitted(self)
+        if self.oof_scores_ is None:
+            raise ValueError("calibration needs confirmed codes: fit with Y first")
+        return calibration_report(self.train_Y_, self.oof_scores_, n_bins)
+
+    def explain(self, texts: Sequence[str]) -> list[list[Evidence]]:
+        texts = list(texts)
+        table = self.suggest(texts, top_k=len(self.codes_), ids=list(range(len(texts))))
+        out: list[list[Evidence]] = [[] for _ in texts]
+        for row in table.itertuples():
+            out[row.id].append(
+                Evidence(row.code, row.source, row.score, "", None, None, row.evidence)
+            )
+        return out
+
+    def suggest(
+        self, texts: Sequence[str], top_k: int = 5, ids: Sequence | None = None
+    ) -> pd.DataFrame:
+        """Long table ``id,code,score,suggested,source,evidence``: the ``top_k`` best codes per answer
+        plus every suggested code, strongest first."""
+        check_is_fitted(self)
+        texts = list(texts)
+        ids = list(ids) if ids is not None else list(range(len(texts)))
+        comp = self.components(texts)
+        scores = self._combine(comp)
+        rule_ev = comp["rule_evidence"]
+        clf_words = self._classifier_words(texts, comp) if self.classifier_ is not None else None
+        rows = []
+        for r in range(len(texts)):
+            order = np.argsort(-scores[r], kind="stable")
+            by_code: dict[str, list[Evidence]] = {}
+            for ev in rule_ev[r]:
+                by_code.setdefault(ev.code, []).append(ev)
+            for rank, j in enumerate(order):
+                sug = scores[r, j] >= self.thresholds_[j]
+                if rank >= top_k and not sug:
+                    continue
+                code = self.codes_[j]
+                parts, source = self._evidence_parts(r, j, comp, by_code.get(code, []), clf_words)
+                rows.append(
+                    {"id": ids[r], "code": code, "score": round(float(scores[r, j]), 4),
+                     "suggested": int(sug), "source": source, "evidence": " | ".join(parts)}
+                )  # fmt: skip
+        return pd.DataFrame(
+            rows, columns=["id", "code", "score", "suggested", "source", "evidence"]
+        )
+
+    def _evidence_parts(self, r, j, comp, rule_hits, clf_words):
+        parts = []
+        for ev in rule_hits:
+            parts.append(f"rules {ev.score:.2f}: '{ev.matched_text}' ({ev.detail})")
+        sim = comp["similarity"][r, j]
+        k = comp.get("classifier")
+        if k is not None and not np.isnan(k[r, j]):
+            words = clf_words.get((r, j)) if clf_words else None
+            parts.append(f"classifier {k[r, j]:.2f}" + (f": {words}" if words else ""))
+        parts.append(f"similarity {sim:.2f}")
+        if self.stacker_ is not None:
+            return parts, "ensemble"
+        strong_rule = any(ev.score >= 0.5 for ev in rule_hits)
+        return parts, ("rules" if strong_rule else "similarity")
+
+    def _classifier_words(self, texts, comp) -> dict[tuple[int, int], str]:
+        """Lemma n-grams in the answer that pushed the classifier towards each code."""
+        clf = self.classifier_
+        lemmas = _text.lemma_strings(texts)
+        Xw = clf.features_.word_.transform(lemmas).tocsr()
+        names = clf.features_.word_.get_feature_names_out()
+        out = {}
+        for j, model in clf.models_.items():
+            coef = model.coef_[0][: Xw.shape[1]]
+            for r in range(Xw.shape[0]):
+                row = Xw.getrow(r)
+                if row.nnz == 0:
+                    continue
+                c = coef[row.indices] * row.data
+                top = [
+                    names[row.indices[i]]
+                    for i in np.argsort(-c)
+                    if c[i] > 0 and not set(names[row.indices[i]].split()) <= STOP_WORDS
+                ][:3]
+                if top:
+                    out[(r, j)] = ", ".join(f"'{w}'" for w in top)
+        return out
+
+
+def _sets(Ym: np.ndarray, codes: Sequence[str]) -> list[set[str]]:
+    return [{codes[j] for j in np.flatnonzero(row)} for row in Ym]
+
+
+def negated_matrix(evidence: list[list[Evidence]], index: dict[str, int], shape) -> np.ndarray:
+    """1 where a code's rule hits in an answer were all negated ("geen wachtlijsten"), else 0."""
+    N = np.zeros(shape)
+    for r, evs in enumerate(evidence):
+        seen: dict[str, bool] = {}
+        for ev in evs:
+            neg = "negated by" in ev.detail
+            seen[ev.code] = seen.get(ev.code, True) and neg
+        for code, all_neg in seen.items():
+            if all_neg:
+                N[r, index[code]] = 1.0
+    return N

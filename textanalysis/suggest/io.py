@@ -1,0 +1,138 @@
+"""Reading the CSV files of the suggest/evaluate/autocode commands, with clear errors.
+
+Contract: ANSWERS ``id,text`` (other columns ignored), TRAIN ``id,text,codes`` (codes
+``;``-separated, empty = no code applies), GOLD ``id,code`` (one row per code). Files are
+UTF-8 (a BOM is fine); a file whose header has ``;`` but no ``,`` is read as ``;``-separated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..codebook import Codebook
+from ..errors import SuggestError
+
+
+def _read(path: str | Path, what: str, required: list[str]) -> pd.DataFrame:
+    p = Path(path)
+    if not p.exists():
+        raise SuggestError("G001", f"{what} file '{p}' does not exist. Check the path.")
+    try:
+        raw = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SuggestError(
+            "G002",
+            f"{what} file '{p}' is not UTF-8 ({exc.reason} at byte {exc.start}). Save it as UTF-8 CSV.",
+        ) from None
+    if not raw.strip():
+        raise SuggestError(
+            "G003", f"{what} file '{p}' is empty. It needs a header row with {','.join(required)}."
+        )
+    header = raw.splitlines()[0]
+    sep = ";" if ";" in header and "," not in header else ","
+    try:
+        import io
+
+        df = pd.read_csv(io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        msg = str(exc).splitlines()[0]
+        raise SuggestError(
+            "G009", f"{what} file '{p}' is not valid CSV ({msg}). Fix the quoting."
+        ) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise SuggestError(
+            "G004",
+            f"{what} file '{p}' lacks column(s) {', '.join(missing)}; it has {', '.join(df.columns)}. "
+            f"Name the columns {','.join(required)}.",
+        )
+    if df.empty:
+        raise SuggestError(
+            "G003", f"{what} file '{p}' has a header but no rows. Add at least one answer."
+        )
+    df["id"] = df["id"].str.strip()
+    if (df["id"] == "").any():
+        row = int((df["id"] == "").to_numpy().argmax()) + 2
+        raise SuggestError(
+            "G007", f"{what} file '{p}' has an empty id on line {row}. Give every row an id."
+        )
+    return df
+
+
+def _no_duplicates(df: pd.DataFrame, what: str, path) -> None:
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        ids = ", ".join(map(repr, dup.unique()[:5]))
+        raise SuggestError(
+            "G006",
+            f"{what} file '{path}' has duplicate id(s) {ids}. Ids must be unique: one row per answer.",
+        )
+
+
+def read_answers(path: str | Path) -> pd.DataFrame:
+    """``id,text`` (strings; other columns dropped)."""
+    df = _read(path, "Answers", ["id", "text"])
+    _no_duplicates(df, "Answers", path)
+    return df[["id", "text"]].reset_index(drop=True)
+
+
+def _check_codes(codes: set[str], codebook: Codebook, path, line: int) -> None:
+    known = set(codebook.code_ids)
+    for c in codes:
+        if c not in known:
+            listed = ", ".join(codebook.code_ids[:30])
+            raise SuggestError(
+                "G005",
+                f"Code '{c}' on line {line} of '{path}' is not in codebook '{codebook.name}'. "
+                f"Known codes: {listed}. Fix the code id or add the code to the codebook.",
+            )
+
+
+def read_train(path: str | Path, codebook: Codebook) -> pd.DataFrame:
+    """``id,text,codes`` with ``codes`` parsed to a set of code ids (validated against the codebook)."""
+    df = _read(path, "Training", ["id", "text", "codes"])
+    _no_duplicates(df, "Training", path)
+    sets = []
+    for i, cell in enumerate(df["codes"]):
+        codes = {c.strip() for c in str(cell).split(";") if c.strip()}
+        _check_codes(codes, codebook, path, i + 2)
+        sets.append(codes)
+    out = df[["id", "text"]].reset_index(drop=True)
+    out["codes"] = sets
+    return out
+
+
+def read_gold(
+    path: str | Path, codebook: Codebook, answer_ids: list[str] | None = None
+) -> dict[str, set[str]]:
+    """``id,code`` rows -> {id: codes}; ids must be answers in the answers file."""
+    df = _read(path, "Gold", ["id", "code"])
+    gold: dict[str, set[str]] = {}
+    for i, (aid, code) in enumerate(zip(df["id"], df["code"], strict=True)):
+        code = code.strip()
+        if not code:
+            gold.setdefault(aid, set())
+            continue
+        _check_codes({code}, codebook, path, i + 2)
+        gold.setdefault(aid, set()).add(code)
+    if answer_ids is not None:
+        unknown = [a for a in gold if a not in set(answer_ids)]
+        if unknown:
+            raise SuggestError(
+                "G008",
+                f"Gold file '{path}' has id(s) {', '.join(map(repr, unknown[:5]))} that are not in the answers "
+                "file. Use the same ids in both files.",
+            )
+    return gold
+
+
+def check_target_precision(value: float) -> float:
+    if not 0.5 <= value < 1.0:
+        raise SuggestError(
+            "G011",
+            f"Target precision {value} is out of range. Give a value from 0.5 up to (not including) 1, e.g. 0.95.",
+        )
+    return value
