@@ -13,12 +13,31 @@ from app_pages.common import sidebar
 st.set_page_config(page_title="textanalysis", page_icon=":material/edit_note:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
-    st.Page("app_pages/importeren.py", title="Importeren", icon=":material/upload:", url_path="importeren"),
+    st.Page(
+        "app_pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True
+    ),
+    st.Page(
+        "app_pages/importeren.py",
+        title="Importeren",
+        icon=":material/upload:",
+        url_path="importeren",
+    ),
     st.Page("app_pages/coderen.py", title="Coderen", icon=":material/edit:", url_path="coderen"),
-    st.Page("app_pages/codeboek.py", title="Codeboek", icon=":material/menu_book:", url_path="codeboek"),
-    st.Page("app_pages/themas.py", title="Thema's ontdekken", icon=":material/bubble_chart:", url_path="themas"),
-    st.Page("app_pages/resultaten.py", title="Resultaten", icon=":material/bar_chart:", url_path="resultaten"),
+    st.Page(
+        "app_pages/codeboek.py", title="Codeboek", icon=":material/menu_book:", url_path="codeboek"
+    ),
+    st.Page(
+        "app_pages/themas.py",
+        title="Thema's ontdekken",
+        icon=":material/bubble_chart:",
+        url_path="themas",
+    ),
+    st.Page(
+        "app_pages/resultaten.py",
+        title="Resultaten",
+        icon=":material/bar_chart:",
+        url_path="resultaten",
+    ),
     st.Page(
         "app_pages/betrouwbaarheid.py",
         title="Betrouwbaarheid",

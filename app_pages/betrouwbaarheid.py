@@ -1,2 +1,166 @@
+"""Betrouwbaarheid: double-coding sample, agreement per code, disagreement review, adjudication.
+
+Statistics and rules are in ``textanalysis.reliability`` (kappa by scikit-learn, alpha by
+``krippendorff``); this page only collects choices and shows tables.
+"""
+
+from __future__ import annotations
+
 import streamlit as st
-st.title("TODO")
+
+from app_pages import common as C
+from textanalysis import reliability as rel
+from textanalysis.errors import ReliabilityError
+
+st.title("Betrouwbaarheid")
+st.caption(
+    "Laat een tweede codeur een steekproef coderen, bekijk de overeenstemming en stel verschillen vast."
+)
+store = C.get_store()
+scope = C.pick_question("rel")
+if scope is None:
+    st.stop()
+survey, wave, question = scope
+codebook = C.codebook_for(question)
+labels = codebook.labels() if codebook is not None else {}
+coders = [c for c in store.coders(question, survey, wave) if c != rel.CONSENSUS_CODER]
+
+st.subheader("1. Steekproef voor dubbel coderen")
+with st.form("rel_sample"):
+    c1, c2, c3 = st.columns(3)
+    second = c1.text_input("Tweede codeur", key="rel_second")
+    first = c2.selectbox(
+        "Eerste codeur (optioneel)",
+        [None, *coders],
+        format_func=lambda c: c or "—",
+        key="rel_first",
+    )
+    n = c3.number_input("Aantal antwoorden", 1, 10_000, 30, key="rel_n")
+    attrs = [
+        c
+        for c in C.units(survey, wave, question).columns
+        if c
+        not in {
+            "unit_id",
+            "respondent_id",
+            "question_id",
+            "unit_index",
+            "text",
+            "cell_text",
+            "substantive",
+            "non_substantive_reason",
+            "wave",
+            "survey",
+        }
+    ]
+    strata = st.selectbox(
+        "Gelaagd naar",
+        [None, *attrs, "codes"],
+        format_func=lambda s: {None: "niet gelaagd", "codes": "codes van de eerste codeur"}.get(
+            s, s
+        ),
+        key="rel_strata",
+    )
+    if st.form_submit_button("Steekproef trekken en toewijzen"):
+        sample = C.run_safely(
+            lambda: rel.assign_double_coding(
+                store,
+                survey,
+                question,
+                second.strip(),
+                int(n),
+                strata=strata,
+                first_coder=first,
+                wave=wave,
+            ),
+            "Steekproef trekken lukte niet",
+        )
+        if sample is not None:
+            st.success(
+                f"{len(sample)} antwoorden toegewezen aan {second.strip()}. Zij coderen ze op Coderen met het "
+                "filter 'toegewezen aan mij' en zien daar de beslissingen van anderen niet."
+            )
+
+st.subheader("2. Overeenstemming")
+chosen = st.multiselect("Codeurs", coders, default=coders[:2], key="rel_coders")
+if len(chosen) < 2:
+    st.info("Kies minstens twee codeurs die dezelfde antwoorden hebben gecodeerd.")
+else:
+    try:
+        table = rel.store_agreement(store, survey, question, wave, coders=chosen, codebook=codebook)
+    except ReliabilityError as exc:
+        st.info(str(exc))
+    else:
+        shown = table.copy()
+        shown.insert(
+            1,
+            "label",
+            shown["code"].map(lambda c: labels.get(c, "alle codes" if c == "ALL" else c)),
+        )
+        st.dataframe(
+            shown.rename(columns={"units": "antwoorden", "percent_agreement": "% overeenstemming"}),
+            hide_index=True,
+            column_config={
+                "% overeenstemming": st.column_config.NumberColumn(format="%.1f"),
+                "cohen_kappa": st.column_config.NumberColumn("Cohen's kappa", format="%.2f"),
+                "krippendorff_alpha": st.column_config.NumberColumn(
+                    "Krippendorffs alpha", format="%.2f"
+                ),
+            },
+        )
+        st.caption(
+            "Alleen antwoorden die de codeurs allebei hebben bekeken tellen mee. Kappa alleen bij precies twee codeurs."
+        )
+
+st.subheader("3. Verschillen vaststellen")
+dis = rel.store_disagreements(
+    store, survey, question, wave, coders=chosen if len(chosen) >= 2 else None
+)
+if dis.empty:
+    st.info("Geen verschillen tussen codeurs (of nog geen dubbel gecodeerde antwoorden).")
+    st.stop()
+open_only = st.checkbox("Alleen nog niet vastgestelde verschillen", value=True, key="rel_open")
+todo = dis[dis["consensus"] == ""] if open_only else dis
+st.caption(
+    f"{len(dis)} verschillen, waarvan {int((dis['consensus'] == '').sum())} nog niet vastgesteld."
+)
+if todo.empty:
+    st.success(
+        "Alle verschillen zijn vastgesteld; Resultaten kan de codering 'consensus' gebruiken."
+    )
+    st.stop()
+options = list(range(len(todo)))
+i = st.selectbox(
+    "Verschil",
+    options,
+    format_func=lambda k: (
+        f"antwoord {todo.iloc[k]['id']} · {labels.get(todo.iloc[k]['code'], todo.iloc[k]['code'])}"
+    ),
+    key="rel_pick",
+)
+row = todo.iloc[i]
+st.text(str(row["text"]))
+st.text(
+    f"Code: {labels.get(row['code'], row['code'])}   ·   toegekend door: {row['applied_by'] or '—'}   ·   niet door: {row['not_applied_by'] or '—'}"
+)
+who = C.coder()
+with st.form("rel_adjudicate"):
+    verdict = st.radio(
+        "Besluit",
+        ["applied", "rejected"],
+        format_func={"applied": "Code geldt", "rejected": "Code geldt niet"}.get,
+        horizontal=True,
+        key="rel_verdict",
+    )
+    note = st.text_input("Toelichting (optioneel)", key="rel_note")
+    if st.form_submit_button("Vastleggen", disabled=not who):
+        done = C.run_safely(
+            lambda: rel.adjudicate(
+                store, int(row["id"]), str(row["code"]), verdict, who, note=note, codebook=codebook
+            ),
+            "Vastleggen lukte niet",
+        )
+        if done is not None:
+            st.success("Vastgelegd in de consensuscodering.")
+if not who:
+    st.caption("Vul links uw naam in om verschillen vast te leggen.")

@@ -56,25 +56,41 @@ st.session_state.setdefault("cod_seed", random.randrange(1_000_000))
 
 with st.expander("Volgorde en filters", expanded=False):
     c1, c2, c3 = st.columns(3)
-    order = c1.selectbox("Volgorde", ORDERS, key="cod_order", help="Actief leren: eerst de antwoorden waar het model het minst zeker is.")
+    order = c1.selectbox(
+        "Volgorde",
+        ORDERS,
+        key="cod_order",
+        help="Actief leren: eerst de antwoorden waar het model het minst zeker is.",
+    )
     mode = c2.selectbox("Filter", FILTERS, index=1, key="cod_filter")
     f_code = f_coder = None
     low = 0.6
     if mode == "met code":
-        f_code = c3.selectbox("Code", codebook.code_ids, format_func=lambda c: labels.get(c, c), key="cod_f_code")
+        f_code = c3.selectbox(
+            "Code", codebook.code_ids, format_func=lambda c: labels.get(c, c), key="cod_f_code"
+        )
     elif mode == "door codeur":
-        f_coder = c3.selectbox("Codeur", store.coders(question, survey, wave) or [coder], key="cod_f_coder")
+        f_coder = c3.selectbox(
+            "Codeur", store.coders(question, survey, wave) or [coder], key="cod_f_coder"
+        )
     elif mode == "lage zekerheid":
         low = c3.slider("Hoogste score lager dan", 0.0, 1.0, 0.6, 0.05, key="cod_f_low")
-    search = st.text_input("Zoeken in antwoorden", key="cod_search", placeholder="woord of zinsdeel")
+    search = st.text_input(
+        "Zoeken in antwoorden", key="cod_search", placeholder="woord of zinsdeel"
+    )
     show_non = st.checkbox("Ook niet-inhoudelijke antwoorden (nvt, geen, ...)", key="cod_non")
 
 key = (C.db_url(), survey, wave, question, cb_hash)
 trainer = C.trainer()
 
 
+_embedder = C.embedder()
+
+
 def _fit():
-    return fit_bundle(C.get_store(), survey, question, wave, codebook, embedder=C.embedder())
+    # runs in the trainer's worker thread: no Streamlit calls here (no session there), only
+    # objects captured from the script thread
+    return fit_bundle(store, survey, question, wave, codebook, embedder=_embedder)
 
 
 def _n_decided() -> int:
@@ -84,7 +100,11 @@ def _n_decided() -> int:
 
 def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool = False) -> None:
     """Button callback: record the decisions, then move on (runs before the rerun)."""
-    sel = [] if reject_all else [c for c in codebook.code_ids if st.session_state.get(f"cod_cb_{uid}_{c}")]
+    sel = (
+        []
+        if reject_all
+        else [c for c in codebook.code_ids if st.session_state.get(f"cod_cb_{uid}_{c}")]
+    )
     plan = plan_decisions(sel, plan_args["suggested"], plan_args["current"])
     if not plan and not plan_args["current"]:
         # looked at, no code applies: record it, so progress and agreement see the unit as coded
@@ -165,23 +185,42 @@ def panel() -> None:
     if mode == "met code" and f_code:
         with_code = store.units(survey, question, wave, code=f_code)
         codes_of = {int(u): {f_code} for u in with_code["unit_id"]}
+    assigned = None
+    if mode == "toegewezen aan mij":
+        assigned = set(
+            store.assigned_units(coder, survey, question, wave=wave)["unit_id"].astype(int)
+        )
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}
     queue = filter_units(
         ids, mode=mode, decided_by=decided_by, codes_of=codes_of, coder=coder, code=f_code,
-        other_coder=f_coder, max_score=max_score, low=low,
+        other_coder=f_coder, max_score=max_score, low=low, assigned=assigned,
     )  # fmt: skip
-    unc = uncertainty_from_scores(scores.loc[scores.index.intersection(queue)]) if scores is not None else None
+    unc = (
+        uncertainty_from_scores(scores.loc[scores.index.intersection(queue)])
+        if scores is not None
+        else None
+    )
     queue = order_units(queue, mode=order, uncertainty=unc, seed=st.session_state["cod_seed"])
 
     prog = store.progress(survey, question, wave)
     total = int(all_units["substantive"].sum())
     done = int(prog.loc[prog["coder"] == coder, "coded_units"].sum()) if not prog.empty else 0
-    st.progress(min(done / total, 1.0) if total else 0.0, text=f"Uw voortgang: {done} van {total} antwoorden gecodeerd")
+    st.progress(
+        min(done / total, 1.0) if total else 0.0,
+        text=f"Uw voortgang: {done} van {total} antwoorden gecodeerd",
+    )
     if not prog.empty and len(prog) > 1:
         with st.popover("Voortgang per codeur"):
             st.dataframe(
-                prog.rename(columns={"coder": "codeur", "coded_units": "gecodeerd", "substantive_units": "totaal", "fraction": "aandeel"}),
+                prog.rename(
+                    columns={
+                        "coder": "codeur",
+                        "coded_units": "gecodeerd",
+                        "substantive_units": "totaal",
+                        "fraction": "aandeel",
+                    }
+                ),
                 hide_index=True,
             )
     msg = st.session_state.pop("cod_msg", None)
@@ -191,7 +230,9 @@ def panel() -> None:
         st.caption("Het model wordt op de achtergrond getraind; tot dan op volgorde van import.")
 
     if not queue:
-        st.success("Geen antwoorden meer in deze selectie. Kies een ander filter of een andere vraag.")
+        st.success(
+            "Geen antwoorden meer in deze selectie. Kies een ander filter of een andere vraag."
+        )
         return
     uid = st.session_state.get(CUR)
     pinned = st.session_state.get("cod_pinned") and uid in set(all_units["unit_id"])
@@ -210,16 +251,35 @@ def panel() -> None:
     unit_scores, suggested, spans = unit_suggestions(model, text, unit_scores)
     current = coder_state(mine, uid, coder)
 
-    st.subheader(f"Antwoord {pos + 1} van {len(queue)}" if in_queue else "Eerder gecodeerd antwoord")
-    attrs = [c for c in all_units.columns if c not in {"unit_id", "question_id", "unit_index", "text", "cell_text", "substantive", "non_substantive_reason", "survey"}]
+    st.subheader(
+        f"Antwoord {pos + 1} van {len(queue)}" if in_queue else "Eerder gecodeerd antwoord"
+    )
+    attrs = [
+        c
+        for c in all_units.columns
+        if c
+        not in {
+            "unit_id",
+            "respondent_id",
+            "question_id",
+            "unit_index",
+            "text",
+            "cell_text",
+            "substantive",
+            "non_substantive_reason",
+            "survey",
+        }
+    ]
     st.text(
         f"Respondent {row['respondent_id']}  ·  deel {int(row['unit_index']) + 1}  ·  "
-        + "  ·  ".join(f"{a}: {row[a]}" for a in attrs if row[a] is not None and str(row[a]) != "nan")
+        + "  ·  ".join(
+            f"{a}: {row[a]}" for a in attrs if row[a] is not None and str(row[a]) != "nan"
+        )
     )
     ev_codes = sorted({s.code for s in spans}, key=codebook.code_ids.index)
     shown = st.session_state.get(f"cod_ev_{uid}", "alle codes")
     visible = [s for s in spans if shown in ("alle codes", s.code)]
-    st.html(highlight_html(text, visible))
+    st.html(highlight_html(text, visible, uid))
     if ev_codes:
         st.selectbox(
             "Bewijs markeren voor", ["alle codes", *ev_codes], key=f"cod_ev_{uid}",
@@ -229,7 +289,9 @@ def panel() -> None:
         with st.expander("Hele antwoord van deze respondent"):
             st.text(str(row["cell_text"]))
     if not bool(row["substantive"]):
-        st.caption(f"Niet-inhoudelijk antwoord ({row['non_substantive_reason'] or 'geen antwoord'}): telt niet mee in N.")
+        st.caption(
+            f"Niet-inhoudelijk antwoord ({row['non_substantive_reason'] or 'geen antwoord'}): telt niet mee in N."
+        )
 
     st.markdown("**Codes** (voorgestelde codes staan aangevinkt, met hun zekerheid)")
     cols = st.columns(3)
@@ -243,7 +305,9 @@ def panel() -> None:
         label = ("— " * depth.get(code, 0)) + C.md_escape(labels.get(code, code))
         if score >= SHOW_SCORE_FROM:
             label += f" ({score:.0%}{mark})"
-        cols[column_of[code]].checkbox(label, value=default, key=f"cod_cb_{uid}_{code}", help=codebook.get(code).description)
+        cols[column_of[code]].checkbox(
+            label, value=default, key=f"cod_cb_{uid}_{code}", help=codebook.get(code).description
+        )
 
     sug = {c: unit_scores.get(c, 0.0) for c, on in suggested.items() if on}
     args = {"suggested": sug, "current": current, "scores": unit_scores}
@@ -252,10 +316,40 @@ def panel() -> None:
     else:
         nxt = queue[0]
     b1, b2, b3, b4 = st.columns(4)
-    b1.button("Bevestigen", type="primary", key="cod_confirm", on_click=_confirm, args=(uid, args, nxt), shortcut="Ctrl+Enter", width="stretch")
-    b2.button("Geen code van toepassing", key="cod_none", on_click=_confirm, args=(uid, args, nxt, True), shortcut="Ctrl+Delete", width="stretch")
-    b3.button("Vorige", key="cod_prev", on_click=_back, disabled=not st.session_state.get(HIST), shortcut="PageUp", width="stretch")
-    b4.button("Volgende", key="cod_next", on_click=_goto, args=(nxt, uid), disabled=nxt is None, shortcut="PageDown", width="stretch")
+    b1.button(
+        "Bevestigen",
+        type="primary",
+        key="cod_confirm",
+        on_click=_confirm,
+        args=(uid, args, nxt),
+        shortcut="Ctrl+Enter",
+        width="stretch",
+    )
+    b2.button(
+        "Geen code van toepassing",
+        key="cod_none",
+        on_click=_confirm,
+        args=(uid, args, nxt, True),
+        shortcut="Ctrl+Delete",
+        width="stretch",
+    )
+    b3.button(
+        "Vorige",
+        key="cod_prev",
+        on_click=_back,
+        disabled=not st.session_state.get(HIST),
+        shortcut="PageUp",
+        width="stretch",
+    )
+    b4.button(
+        "Volgende",
+        key="cod_next",
+        on_click=_goto,
+        args=(nxt, uid),
+        disabled=nxt is None,
+        shortcut="PageDown",
+        width="stretch",
+    )
 
     with st.expander("Memo" + (f" ({len(current)} eerdere beslissingen)" if current else "")):
         st.text_input("Memo bij dit antwoord", key=f"cod_memo_{uid}")
@@ -270,7 +364,10 @@ def panel() -> None:
     if status["error"]:
         st.caption(f"Hertrainen mislukte (het vorige model blijft actief): {status['error']}")
     elif bundle is not None:
-        st.caption(f"Model getraind op {bundle.trained_on} gecodeerde antwoorden" + (" · wordt bijgewerkt ..." if status["running"] else ""))
+        st.caption(
+            f"Model getraind op {bundle.trained_on} gecodeerde antwoorden"
+            + (" · wordt bijgewerkt ..." if status["running"] else "")
+        )
 
 
 panel()

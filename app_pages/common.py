@@ -175,7 +175,11 @@ def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] 
     col1, col2 = st.columns(2)
     idx = waves.index((last[0], last[1])) if (last[0], last[1]) in waves else 0
     sw = col1.selectbox(
-        "Peiling", waves, index=idx, key=f"{prefix}_survey", format_func=lambda x: f"{x[0]} – {x[1]}"
+        "Peiling",
+        waves,
+        index=idx,
+        key=f"{prefix}_survey",
+        format_func=lambda x: f"{x[0]} – {x[1]}",
     )
     sub = qs[(qs["survey"] == sw[0]) & (qs["wave"] == sw[1])]
     qids = list(sub["question_id"])
@@ -187,8 +191,8 @@ def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] 
         qids,
         index=qidx,
         key=f"{prefix}_question",
-        format_func=lambda q: f"{q} – {texts.get(q, '')[:70]} ({counts.get(q, 0)} antwoorden)".replace(
-            " –  (", " ("
+        format_func=lambda q: (
+            f"{q} – {texts.get(q, '')[:70]} ({counts.get(q, 0)} antwoorden)".replace(" –  (", " (")
         ),
     )
     st.session_state[SCOPE_KEY] = (sw[0], sw[1], qid)
@@ -202,9 +206,7 @@ def codebook_for(question: str):
     try:
         return get_store().load_codebook(question=question)
     except StoreError:
-        st.warning(
-            f"Er is nog geen codeboek voor {question}. Upload er een op de pagina Codeboek."
-        )
+        st.warning(f"Er is nog geen codeboek voor {question}. Upload er een op de pagina Codeboek.")
         return None
 
 

@@ -25,7 +25,9 @@ if scope is None:
     st.stop()
 survey, wave, question = scope
 codebook = C.codebook_for(question)
-qtext = dict(zip(*[store.questions(survey, wave)[c] for c in ("question_id", "question_text")], strict=True))
+qtext = dict(
+    zip(*[store.questions(survey, wave)[c] for c in ("question_id", "question_text")], strict=True)
+)
 
 coders = store.coders(question, survey, wave)
 c1, c2, c3 = st.columns(3)
@@ -71,7 +73,19 @@ shown = table.rename(
         "rank": "rang",
     }
 )
-cols = [c for c in ("rang", "code", "thema", "respondenten", "percentage", "vermeldingen", "respondents_auto") if c in shown]
+cols = [
+    c
+    for c in (
+        "rang",
+        "code",
+        "thema",
+        "respondenten",
+        "percentage",
+        "vermeldingen",
+        "respondents_auto",
+    )
+    if c in shown
+]
 if "respondents_auto" in shown:
     shown = shown.rename(columns={"respondents_auto": "respondenten (automatisch)"})
     cols[-1] = "respondenten (automatisch)"
@@ -123,7 +137,14 @@ for i, (fmt, label) in enumerate((("csv", "CSV"), ("xlsx", "Excel"), ("sav", "SP
         lambda fmt=fmt: _via_file(
             f".{fmt}",
             lambda p: export.export_from_store(
-                store, survey, question, p, wave=wave, codebook=codebook, coder=coder, include_auto=include_auto
+                store,
+                survey,
+                question,
+                p,
+                wave=wave,
+                codebook=codebook,
+                coder=coder,
+                include_auto=include_auto,
             ),
         ),
         file_name=f"{base}_dataset.{fmt}",
@@ -135,23 +156,46 @@ st.subheader("Kruistabel")
 attrs = [
     c
     for c in C.units(survey, wave, question).columns
-    if c not in {"unit_id", "respondent_id", "question_id", "unit_index", "text", "cell_text", "substantive", "non_substantive_reason", "wave", "survey"}
+    if c
+    not in {
+        "unit_id",
+        "respondent_id",
+        "question_id",
+        "unit_index",
+        "text",
+        "cell_text",
+        "substantive",
+        "non_substantive_reason",
+        "wave",
+        "survey",
+    }
 ]
 if attrs:
     attr = st.selectbox("Uitsplitsen naar", attrs, key="res_attr")
     ct = C.run_safely(
         lambda: report.crosstab_from_store(
-            store, survey, question, attr, wave, codebook=codebook, coder=coder, include_auto=include_auto
+            store,
+            survey,
+            question,
+            attr,
+            wave,
+            codebook=codebook,
+            coder=coder,
+            include_auto=include_auto,
         ),
         "Kruistabel lukte niet",
     )
     if ct is not None:
         st.dataframe(ct, hide_index=True)
-        st.caption("Percentage van de N van elke groep. Toets: chi-kwadraat of Fisher waar de aantallen het toelaten.")
+        st.caption(
+            "Percentage van de N van elke groep. Toets: chi-kwadraat of Fisher waar de aantallen het toelaten."
+        )
 else:
     st.caption("Geen respondentkenmerken om naar uit te splitsen.")
 
-waves = sorted(set(store.questions(survey)["wave"][store.questions(survey)["question_id"] == question]))
+waves = sorted(
+    set(store.questions(survey)["wave"][store.questions(survey)["question_id"] == question])
+)
 if len(waves) > 1:
     st.divider()
     st.subheader("Vergelijking tussen peilingen")
@@ -159,7 +203,14 @@ if len(waves) > 1:
     if len(chosen) >= 2:
         try:
             long = report.compare_waves_from_store(
-                store, survey, question, chosen, codebook_by_wave=None, coder=coder, include_auto=include_auto, long=True
+                store,
+                survey,
+                question,
+                chosen,
+                codebook_by_wave=None,
+                coder=coder,
+                include_auto=include_auto,
+                long=True,
             )
             st.altair_chart(charts.wave_chart(long, k, title=f"{question} per ronde"))
             st.dataframe(long, hide_index=True)

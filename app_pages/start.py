@@ -7,7 +7,9 @@ import streamlit as st
 from app_pages import common as C
 
 st.title("textanalysis")
-st.caption("Open antwoorden uit peilingen coderen: importeren, coderen met suggesties, thema's vinden, rapporteren.")
+st.caption(
+    "Open antwoorden uit peilingen coderen: importeren, coderen met suggesties, thema's vinden, rapporteren."
+)
 store = C.get_store()
 surveys = C.run_safely(store.surveys, "De database lezen lukte niet")
 if surveys is None:
@@ -21,7 +23,13 @@ if surveys.empty:
 st.subheader("Peilingen")
 st.dataframe(
     surveys[["survey", "wave", "questions", "respondents", "units"]].rename(
-        columns={"survey": "peiling", "wave": "ronde", "questions": "vragen", "respondents": "respondenten", "units": "antwoorden"}
+        columns={
+            "survey": "peiling",
+            "wave": "ronde",
+            "questions": "vragen",
+            "respondents": "respondenten",
+            "units": "antwoorden",
+        }
     ),
     hide_index=True,
 )
@@ -30,7 +38,10 @@ qs = store.questions()
 rows = []
 for q in qs.itertuples():
     prog = store.progress(q.survey, q.question_id, q.wave)
-    coders = ", ".join(f"{r.coder} {r.coded_units}/{r.substantive_units}" for r in prog.itertuples()) or "nog niet gecodeerd"
+    coders = (
+        ", ".join(f"{r.coder} {r.coded_units}/{r.substantive_units}" for r in prog.itertuples())
+        or "nog niet gecodeerd"
+    )
     rows.append(
         {"peiling": q.survey, "ronde": q.wave, "vraag": q.question_id, "tekst": q.question_text,
          "antwoorden": q.units, "inhoudelijk": q.substantive_units, "respondenten": q.respondents, "gecodeerd (per codeur)": coders}

@@ -1,2 +1,163 @@
+"""Thema's ontdekken: BERTopic themes in the answers, their overlap with codes, topic -> code.
+
+All work is in ``textanalysis.topics``; runs are saved in the database and can be reopened.
+"""
+
+from __future__ import annotations
+
 import streamlit as st
-st.title("TODO")
+
+from app_pages import common as C
+from textanalysis import topics
+from textanalysis.errors import TextAnalysisError
+
+RESULT = "top_result"
+
+st.title("Thema's ontdekken")
+st.caption(
+    "Zoek thema's in de antwoorden die het codeboek (nog) mist, en maak er met één klik een code van."
+)
+store = C.get_store()
+scope = C.pick_question("top")
+if scope is None:
+    st.stop()
+survey, wave, question = scope
+codebook = C.codebook_for(question)
+units = C.units(survey, wave, question)
+
+with st.form("top_form"):
+    c1, c2, c3, c4 = st.columns(4)
+    only_uncovered = c1.checkbox("Alleen antwoorden zonder code", key="top_uncovered")
+    n_topics = c2.number_input("Aantal thema's (0 = automatisch)", 0, 50, 0, key="top_n")
+    seed = c3.number_input("Seed", 0, 10_000, 42, key="top_seed")
+    fast = c4.checkbox("Snelle instelling (PCA + KMeans)", value=True, key="top_fast")
+    go = st.form_submit_button("Thema's zoeken", type="primary")
+
+if go:
+    data = units[units["substantive"]]
+    if only_uncovered:
+        codes = store.current_codes(survey=survey, question=question, wave=wave)
+        data = topics.uncovered_units(data, codes)
+    try:
+        with st.spinner(f"Thema's zoeken in {len(data)} antwoorden ..."):
+            result = topics.fit_topics(
+                data["text"].tolist(),
+                data["unit_id"].astype(str).tolist(),
+                n_topics=int(n_topics) or None,
+                seed=int(seed),
+                fast=bool(fast),
+                embedder=C.embedder(),
+                cache=store,
+            )
+            result.params.update(
+                {
+                    "survey": survey,
+                    "wave": wave,
+                    "question": question,
+                    "only_uncovered": only_uncovered,
+                }
+            )
+            topics.save_run(store, result)
+        st.session_state[RESULT] = result
+    except TextAnalysisError as exc:
+        st.error(f"Thema's zoeken lukte niet: {exc}")
+
+runs = store.runs(kind=topics.RUN_KIND)
+runs = runs[
+    runs["params"].map(
+        lambda p: (
+            isinstance(p, dict) and p.get("question") == question and p.get("survey") == survey
+        )
+    )
+]
+if not runs.empty:
+    ids = runs["run_id"].tolist()
+    pick = st.selectbox(
+        "Eerdere run openen",
+        [None, *reversed(ids)],
+        format_func=lambda r: "—" if r is None else f"run {r}",
+        key="top_run",
+    )
+    if pick is not None and (
+        st.session_state.get(RESULT) is None or st.session_state[RESULT].run_id != pick
+    ):
+        st.session_state[RESULT] = C.run_safely(
+            lambda: topics.load_saved_run(store, int(pick)), "Run openen lukte niet"
+        )
+
+result = st.session_state.get(RESULT)
+if result is None:
+    st.info("Nog geen thema's. Kies de instellingen en klik op **Thema's zoeken**.")
+    st.stop()
+
+st.subheader(f"{int((result.topics['topic'] >= 0).sum())} thema's (run {result.run_id})")
+st.altair_chart(topics.topic_sizes_chart(result))
+if not result.doc_map.empty:
+    with st.expander("Kaart van de antwoorden"):
+        st.altair_chart(topics.topic_map_chart(result))
+table = result.topics.copy()
+table["keywords"] = table["keywords"].map(lambda k: ", ".join(k))
+if "representative_texts" in table:
+    table["representative_texts"] = table["representative_texts"].map(lambda t: " | ".join(t))
+st.dataframe(
+    table.drop(columns=[c for c in ("representative_ids",) if c in table]).rename(
+        columns={
+            "topic": "thema",
+            "size": "antwoorden",
+            "label": "naam",
+            "keywords": "trefwoorden",
+            "representative_texts": "typerende antwoorden",
+        }
+    ),
+    hide_index=True,
+)
+
+codes = store.current_codes(survey=survey, question=question, wave=wave)
+if codebook is not None and not codes.empty:
+    st.subheader("Thema's en bestaande codes")
+    overlap = topics.topic_code_overlap(result, codes, codebook)
+    st.dataframe(overlap, hide_index=True)
+    for topic, sentence in topics.describe_overlap(overlap).items():
+        st.text(f"Thema {topic}: {sentence}")
+
+if codebook is None:
+    st.stop()
+st.subheader("Thema omzetten naar code")
+valid = [int(t) for t in result.topics["topic"] if t >= 0]
+labels = dict(zip(result.topics["topic"], result.topics["label"], strict=True))
+topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {labels[t]}", key="top_pick")
+tab1, tab2 = st.tabs(["Nieuwe code", "Samenvoegen met bestaande code"])
+with tab1, st.form("top_promote"):
+    code_id = st.text_input("Code-id (kort, zonder spaties)", key="top_code_id")
+    label = st.text_input("Label", value=str(labels.get(topic, "")), key="top_label")
+    parent = st.selectbox(
+        "Onder",
+        [None, *codebook.code_ids],
+        format_func=lambda c: "(bovenste niveau)" if c is None else codebook.labels()[c],
+        key="top_parent",
+    )
+    if st.form_submit_button("Code toevoegen (nieuwe codeboekversie)"):
+        new = C.run_safely(
+            lambda: topics.promote_topic(
+                codebook, result, topic, code_id.strip(), label.strip(), parent
+            ),
+            "Code toevoegen lukte niet",
+        )
+        if new is not None:
+            version = store.save_codebook(new, question=question)
+            st.success(
+                f"Code '{code_id}' toegevoegd; codeboek versie {new.version} ({version}) opgeslagen."
+            )
+with tab2, st.form("top_merge"):
+    target = st.selectbox(
+        "Code", codebook.code_ids, format_func=lambda c: codebook.labels()[c], key="top_merge_code"
+    )
+    if st.form_submit_button("Trefwoorden en voorbeelden toevoegen (nieuwe codeboekversie)"):
+        new = C.run_safely(
+            lambda: topics.merge_topic(codebook, result, topic, target), "Samenvoegen lukte niet"
+        )
+        if new is not None:
+            version = store.save_codebook(new, question=question)
+            st.success(
+                f"Thema {topic} samengevoegd met '{target}'; versie {new.version} ({version}) opgeslagen."
+            )

@@ -102,10 +102,33 @@ def _covers(sp: Span, kind: str, s: int, e: int) -> bool:
     return sp.kind == kind and sp.start <= s and sp.end >= e
 
 
+def _corpus(path: Path) -> None:
+    """Spans per kind in a real document, with their texts: a reviewer marks the false ones."""
+    import re
+    from collections import Counter, defaultdict
+
+    text = path.read_text(encoding="utf-8")
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if len(s.strip()) > 20]
+    kinds: Counter[str] = Counter()
+    texts: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in sentences:
+        for sp in mask_text(s).spans:
+            kinds[sp.kind] += 1
+            texts[sp.kind][sp.text] += 1
+    print(f"{path.name}: {len(sentences)} sentences, spans per kind: {dict(kinds)}")
+    for kind, counter in texts.items():
+        print(f"  {kind}: " + ", ".join(f"{t} ({n})" for t, n in counter.most_common()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--verbose", action="store_true", help="list every miss and false positive")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="also list what is masked in a real text file (e.g. the Movisie report), for review",
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     mask_text("warm up", ALL_KINDS)  # loads deduce's lookup structures once
@@ -123,6 +146,8 @@ def main() -> None:
         f"extra spans in planted sentences: {sc.extra_spans}"
     )
     print(f"deduce load {load:.1f} s; masking {sc.seconds * 1000 / 144:.1f} ms per sentence")
+    if args.corpus:
+        _corpus(args.corpus)
     if args.verbose:
         for line in sc.misses:
             print("MISS", line)

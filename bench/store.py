@@ -47,14 +47,19 @@ def synthetic_result(n_units: int, seed: int = 0) -> IngestResult:
                 rows["respondent_id"].append(rid)
                 rows["question_id"].append(q)
                 rows["unit_index"].append(i)
-                rows["text"].append(" ".join(rng.choice(WORDS, size=int(rng.integers(3, 15)))) + f" {made}")
+                rows["text"].append(
+                    " ".join(rng.choice(WORDS, size=int(rng.integers(3, 15)))) + f" {made}"
+                )
                 made += 1
         r += 1
     units = pd.DataFrame(rows)
     units["cell_text"] = units["text"]
     units["substantive"] = rng.random(len(units)) > 0.1
     units["non_substantive_reason"] = np.where(units["substantive"], None, "nvt")
-    klasse = {f"R{i:07d}": ["< 20.000", "20.000 - 50.000", "> 100.000"][i % 3] for i in range(max(r, n_resp))}
+    klasse = {
+        f"R{i:07d}": ["< 20.000", "20.000 - 50.000", "> 100.000"][i % 3]
+        for i in range(max(r, n_resp))
+    }
     units["inwonersklasse"] = units["respondent_id"].map(klasse)
     units["g40"] = np.where(units["respondent_id"].str[-1].isin(list("02468")), "ja", "nee")
     respondents = units[["respondent_id", "inwonersklasse", "g40"]].drop_duplicates("respondent_id")
@@ -67,7 +72,12 @@ def synthetic_result(n_units: int, seed: int = 0) -> IngestResult:
         duplicates_policy="most-complete",
         source_name="synthetic.csv",
         source_sha256="0" * 64,
-        summary={"respondents": len(respondents), "units": len(units), "non_substantive": 0, "duplicates": 0},
+        summary={
+            "respondents": len(respondents),
+            "units": len(units),
+            "non_substantive": 0,
+            "duplicates": 0,
+        },
     )
 
 
@@ -81,7 +91,11 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=100_000)
     ap.add_argument("--decisions", type=int, default=50_000)
     ap.add_argument("--singles", type=int, default=1_000, help="single committed decisions timed")
-    ap.add_argument("--db", default=None, help="SQLite file (default: a temporary file)")
+    ap.add_argument(
+        "--db",
+        default=None,
+        help="empty SQLite file or database URL (default: a temporary SQLite file)",
+    )
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -137,11 +151,14 @@ def main() -> None:
     out = Path(tmp.name) / "export.jsonl"
     store.export_all(out)
     t_export = time.perf_counter() - t0
+    dialect = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(store.dialect, store.dialect)
     store.close()
 
     median_ms = statistics.median(singles) * 1000
-    print(f"SQLite store benchmark ({args.units:,} units, {args.decisions:,} decisions)")
-    print(f"import:            {args.units / t_import:>10,.0f} units/s ({t_import:.2f} s; target >= 20,000)")
+    print(f"{dialect} store benchmark ({args.units:,} units, {args.decisions:,} decisions)")
+    print(
+        f"import:            {args.units / t_import:>10,.0f} units/s ({t_import:.2f} s; target >= 20,000)"
+    )
     print(f"re-import (no-op): {t_reimport:>10.2f} s")
     print(f"decisions batched: {args.decisions / t_batched:>10,.0f} decisions/s (batches of 1,000)")
     print(

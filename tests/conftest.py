@@ -63,6 +63,8 @@ def postgres_server():
     import subprocess
     import tempfile
 
+    if os.environ.get("TEXTANALYSIS_TEST_POSTGRES") == "0":
+        pytest.skip("PostgreSQL tests skipped: TEXTANALYSIS_TEST_POSTGRES=0")
     bindir = _pg_bindir()
     if bindir is None or not (bindir / "pg_ctl").exists():
         pytest.skip(
@@ -83,16 +85,33 @@ def postgres_server():
     log = root / "server.log"
 
     def run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run(run_as + args, capture_output=True, text=True, timeout=timeout, cwd=root)
+        try:
+            return subprocess.run(
+                run_as + args, capture_output=True, text=True, timeout=timeout, cwd=root
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:  # e.g. no runuser, hung server
+            return subprocess.CompletedProcess(args, 1, "", str(exc))
 
     started = False
     try:
         init = run(
-            [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "-E", "UTF8", "--locale=C", "--no-sync"]
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
         )
         if init.returncode != 0:
-            pytest.skip(f"PostgreSQL tests skipped: initdb failed: {(init.stderr or init.stdout).strip()[-300:]}")
+            pytest.skip(
+                f"PostgreSQL tests skipped: initdb failed: {(init.stderr or init.stdout).strip()[-300:]}"
+            )
         last_error = ""
         for _attempt in range(3):
             port = _free_port()
@@ -100,8 +119,21 @@ def postgres_server():
                 f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
             )
-            start = run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "30",
-                         "-o", opts, "start"])
+            start = run(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "30",
+                    "-o",
+                    opts,
+                    "start",
+                ]
+            )
             if start.returncode == 0:
                 started = True
                 break
@@ -116,13 +148,18 @@ def postgres_server():
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> str:
-    """A fresh, empty database on the throwaway server: postgresql+psycopg://... URL."""
+def postgres_url(postgres_server):
+    """A fresh, empty database on the throwaway server: postgresql+psycopg://... URL
+    (dropped after the test, so the cluster stays small)."""
     import uuid
 
-    psycopg = pytest.importorskip("psycopg", reason="PostgreSQL tests skipped: psycopg not installed")
+    psycopg = pytest.importorskip(
+        "psycopg", reason="PostgreSQL tests skipped: psycopg not installed"
+    )
     name = f"t_{uuid.uuid4().hex[:12]}"
     conninfo = f"host={postgres_server['host']} port={postgres_server['port']} user=postgres dbname=postgres"
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@{postgres_server['host']}:{postgres_server['port']}/{name}"
+        conn.execute(f'CREATE DATABASE "{name}" STRATEGY = FILE_COPY')
+    yield f"postgresql+psycopg://postgres@{postgres_server['host']}:{postgres_server['port']}/{name}"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

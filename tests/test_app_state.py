@@ -35,14 +35,19 @@ def test_db_from_argv_forms():
 
 
 def test_display_db_hides_password():
-    assert display_db("postgresql+psycopg://ann:geheim@host/db") == "postgresql+psycopg://ann:***@host/db"
+    assert (
+        display_db("postgresql+psycopg://ann:geheim@host/db")
+        == "postgresql+psycopg://ann:***@host/db"
+    )
     assert display_db("demo.db") == "demo.db"
 
 
 def test_highlight_escapes_and_marks_by_raw_offsets():
     text = XSS
     start = text.index("Wachtlijst")
-    out = highlight_html(text, [Span(start, start + len("Wachtlijst"), "wachtlijsten", "Wachtlijsten")])
+    out = highlight_html(
+        text, [Span(start, start + len("Wachtlijst"), "wachtlijsten", "Wachtlijsten")]
+    )
     assert "<script>" not in out and "<img" not in out
     assert "&lt;script&gt;" in out and "&lt;img src=x onerror=&quot;window.__xss=2&quot;&gt;" in out
     assert '<mark title="Wachtlijsten" data-codes="wachtlijsten">Wachtlijst</mark>' in out
@@ -106,6 +111,7 @@ def test_filters():
     assert filter_units(ids, mode="door codeur", decided_by=decided, other_coder="bob") == [2]
     assert filter_units(ids, mode="met code", codes_of=codes, code="y") == [3]
     assert filter_units(ids, mode="lage zekerheid", max_score={1: 0.9, 2: 0.3}, low=0.6) == [2, 3]
+    assert filter_units(ids, mode="toegewezen aan mij", assigned={3, 9}) == [3]
     with pytest.raises(ValueError):
         filter_units(ids, mode="onbekend")
 

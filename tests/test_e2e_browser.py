@@ -29,8 +29,12 @@ TIMEOUT = 90_000  # ms; the first page load warms spaCy and the embedder
 
 def _need_browser() -> None:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test-services.sh does it in make test)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium (scripts/test-services.sh does it in make test)"
+        )
+    pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+    )
 
 
 def make_demo_db(path: Path, *, xss: bool = True) -> Path:
@@ -68,20 +72,40 @@ def answer_text(page) -> str:
     return page.locator(".ta-answer").first.inner_text(timeout=TIMEOUT)
 
 
+def progress_count(page) -> int:
+    text = page.get_by_text("Uw voortgang:").first.inner_text(timeout=TIMEOUT)
+    return int(text.split("Uw voortgang:")[1].split("van")[0])
+
+
 def code_current_answer(page) -> str:
-    """Tick the first unticked code, confirm, and wait for the next answer; returns the coded text."""
+    """Tick the first unticked code, confirm, and wait until the decision is stored.
+
+    Waits on the progress counter (coded answers of this coder), not on timing; a click
+    that landed while a rerun replaced the button is repeated only if nothing was stored.
+    """
     before = answer_text(page)
+    done = progress_count(page)
     box = page.locator('[class*="st-key-cod_cb_"] [data-testid="stCheckbox"]')
     unticked = [i for i in range(box.count()) if not box.nth(i).locator("input").is_checked()]
     assert unticked, "every code is already ticked"
-    box.nth(unticked[0]).locator("label").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Bevestigen").click()
+    target = box.nth(unticked[0])
+    target.locator("label").click()
     page.wait_for_function(
-        "(b) => { const e = document.querySelector('.ta-answer'); return e && e.innerText !== b; }",
-        arg=before,
-        timeout=TIMEOUT,
+        "(el) => el.checked", arg=target.locator("input").element_handle(), timeout=TIMEOUT
     )
+    wait_idle(page)
+    for _attempt in range(3):
+        page.get_by_role("button", name="Bevestigen").click()
+        try:
+            page.wait_for_function(
+                "(n) => { const e = [...document.querySelectorAll('p,div')].find(x => x.innerText?.startsWith('Uw voortgang:'));"
+                " return e && parseInt(e.innerText.split(':')[1]) > n; }",
+                arg=done,
+                timeout=30_000,
+            )
+            break
+        except Exception:  # noqa: BLE001 - the click was lost in a rerun; nothing stored yet
+            assert progress_count(page) == done
     wait_idle(page)
     return before
 
@@ -90,7 +114,10 @@ def results_table(page) -> pd.DataFrame:
     table = page.locator('[data-testid="stTable"] table').first
     table.wait_for(timeout=TIMEOUT)
     headers = [h.inner_text().strip() for h in table.locator("thead th").all()]
-    rows = [[c.inner_text().strip() for c in r.locator("th, td").all()] for r in table.locator("tbody tr").all()]
+    rows = [
+        [c.inner_text().strip() for c in r.locator("th, td").all()]
+        for r in table.locator("tbody tr").all()
+    ]
     return pd.DataFrame(rows, columns=headers)
 
 
@@ -163,7 +190,7 @@ def test_code_three_answers_results_follow_and_xss_is_inert(tmp_path):
         finally:
             browser.close()
 
-    assert len(set(coded)) == 3
+    assert len(coded) == 3
     with Store(str(db)) as store:
         dec = store.decisions(coder="e2e")
         assert dec["unit_id"].nunique() == 3 and set(dec["decision"]) == {"applied"}

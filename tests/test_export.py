@@ -228,4 +228,3 @@ def test_bad_export_arguments(tmp_path, units, codes):
         coded_dataset(units, codes, level="code")
     with pytest.raises(ReportError, match="R008"):
         export_dataset(units, codes, tmp_path / "nope" / "x.csv")
-

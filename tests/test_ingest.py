@@ -231,7 +231,9 @@ def test_duplicate_policies(tmp_path, policy, ids, g001_text):
     assert res.summary["duplicates"] == 1
     assert res.respondents.respondent_id.tolist() == ids
     assert res.units[res.units.respondent_id == "G001"].text.tolist() == g001_text
-    assert any("1 respondent id occur more than once (G001)" in w and policy in w for w in res.warnings)
+    assert any(
+        "1 respondent id occur more than once (G001)" in w and policy in w for w in res.warnings
+    )
 
 
 def test_unknown_duplicates_policy(tmp_path):

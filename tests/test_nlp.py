@@ -168,3 +168,19 @@ def test_unknown_pipeline_raises_nlp_error():
 
     with pytest.raises(NlpError, match=r"\[N001\].*not installed"):
         nlp.load_pipeline("nl_core_news_doesnotexist")
+
+
+def test_parses_persist_in_the_store(offline, tmp_path):
+    from textanalysis.store import Store
+
+    texts = ["Wachtlijsten bij de Wmo-consulent 5521", "1. Werkdruk\n2. Armoede 5521"]
+    nlp.clear_memory_cache()
+    before = nlp.parse_count()
+    with Store(str(tmp_path / "nlp.db")) as store:
+        first = nlp.process(texts, offline, cache=store)
+    nlp.clear_memory_cache()  # as if in a new process
+    with Store(str(tmp_path / "nlp.db")) as store:
+        again = nlp.process(texts, offline, cache=store)
+    assert nlp.parse_count() - before == 2
+    assert [[t.lemma_ for t in d] for d in again] == [[t.lemma_ for t in d] for d in first]
+    assert [len(list(d.sents)) for d in again] == [1, 2]

@@ -198,6 +198,9 @@ def test_store_wave_comparison_and_one_wave_rule(demo_db):
         wide = compare_waves_from_store(
             store, "peiling", "Q60", ["2019", "2022"], codebook_by_wave={"2019": cb19, "2022": cb22}
         )
+        stored = compare_waves_from_store(store, "peiling", "Q60", ["2019", "2022"], long=True)
+        assert (stored["status"] == "data").all()  # one stored codebook: every code exists
+        assert "Hoge werkdruk" in set(stored["label"])
         with pytest.raises(ReportError, match=r"R016.*2019, 2022"):
             frequencies_from_store(store, "peiling", "Q60", codebook=cb22)
     n19 = pd.read_csv(GOLD / "Q60_2019_answers.csv")["respondent_id"].nunique()
@@ -251,39 +254,21 @@ def test_cli_database_frequencies_and_export(demo_db, tmp_path):
     }
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    xlsx = tmp_path / "units.xlsx"
-    res = _run(
-        "export",
-        "--db",
-        demo_db,
-        "--survey",
-        "peiling",
-        "--question",
-        "Q58",
-        "--wave",
-        "2022",
-        "--level",
-        "unit",
-        "--out",
-        str(xlsx),
-    )
-    assert res.returncode == 0, res.stderr
-    assert len(pd.read_excel(xlsx, sheet_name="Antwoorden")) == 174
 
-    res = _run(
-        "export",
-        "--db",
-        demo_db,
-        "--survey",
-        "peiling",
-        "--question",
-        "Q60",
-        "--out",
-        str(tmp_path / "q60.csv"),
-    )
-    assert (
-        res.returncode == 2 and "[R016]" in res.stderr and len(res.stderr.strip().splitlines()) == 1
-    )
+def test_export_command_unit_level_and_one_wave_rule(demo_db, tmp_path):
+    from textanalysis.report import export_command
+
+    common = dict(db=demo_db, survey="peiling", fmt=None, codebook=None, coder=None)
+    common |= dict(include_auto=False, mask_kinds=None, chart=None)
+    xlsx = tmp_path / "units.xlsx"
+    export_command(question="Q58", wave="2022", level="unit", out=str(xlsx), **common)
+    sheet = pd.read_excel(xlsx, sheet_name="Antwoorden")
+    assert len(sheet) == 174 and sheet["substantive"].sum() == 147
+    assert {"codes", "wijkgerichte_aanpak", "g40", "inwonersklasse"} <= set(sheet.columns)
+    with pytest.raises(ReportError, match=r"R016.*Q60"):
+        export_command(
+            question="Q60", wave=None, level="respondent", out=str(tmp_path / "q60.csv"), **common
+        )
 
 
 def test_frequencies_ignore_rows_of_other_questions():

@@ -7,7 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import event, func, select
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 from test_store_support import make_result
 
 from textanalysis.codebook import Code, Codebook
@@ -31,7 +33,10 @@ UNIT_COLUMNS = [
 
 
 @pytest.fixture(
-    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")])]
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
+    ]
 )
 def store_url(request, tmp_path) -> str:
     if request.param == "sqlite":
@@ -74,35 +79,49 @@ def test_import_summary_and_idempotent_reimport(store):
     assert first["new_units"] == len(result.units) == first["units"]
     assert first["respondents"] == 6 and first["new_respondents"] == 6
     assert first["non_substantive"] == int((~result.units["substantive"]).sum())
-    again = store.import_result(make_result(n_respondents=6, questions=("Q58", "Q60")), "peiling", "2022")
+    again = store.import_result(
+        make_result(n_respondents=6, questions=("Q58", "Q60")), "peiling", "2022"
+    )
     assert again["created"] is False and again["new_units"] == 0
     assert again["skipped_units"] == len(result.units)
     assert _count(store, t.units) == len(result.units)
     assert _count(store, t.respondents) == 6
     # A bigger export of the same wave adds only what is new.
-    more = store.import_result(make_result(n_respondents=8, questions=("Q58", "Q60")), "peiling", "2022")
+    more = store.import_result(
+        make_result(n_respondents=8, questions=("Q58", "Q60")), "peiling", "2022"
+    )
     assert more["new_respondents"] == 2 and more["created"] is True
-    assert _count(store, t.units) == len(make_result(n_respondents=8, questions=("Q58", "Q60")).units)
+    assert _count(store, t.units) == len(
+        make_result(n_respondents=8, questions=("Q58", "Q60")).units
+    )
 
 
 def test_import_is_one_transaction(store, monkeypatch):
     store.import_result(make_result(n_respondents=4), "peiling", "2019")
-    before = {tab.name: _count(store, tab) for tab in (t.surveys, t.questions, t.respondents, t.units)}
+    before = {
+        tab.name: _count(store, tab) for tab in (t.surveys, t.questions, t.respondents, t.units)
+    }
     monkeypatch.setattr(_import, "_INSERT_CHUNK", 3)
-    calls = {"n": 0}
+    real_chunks = _import.chunks
+    written: list[int] = []
 
-    def fail_on_second_chunk(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO UNITS"):
-            calls["n"] += 1
-            if calls["n"] == 2:
+    def fail_on_second_unit_chunk(seq, size=500):
+        # Units go in as tuples (respondents as dicts): write one chunk of units, then fail,
+        # as a full disk or a lost connection would half-way through a big import.
+        for part in real_chunks(seq, size):
+            if part and isinstance(part[0], tuple) and written:
                 raise RuntimeError("disk full (simulated)")
+            if part and isinstance(part[0], tuple):
+                written.append(len(part))
+            yield part
 
-    event.listen(store.engine, "before_cursor_execute", fail_on_second_chunk)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(_import, "chunks", fail_on_second_unit_chunk)
+    with pytest.raises(RuntimeError, match="simulated"):
         store.import_result(make_result(n_respondents=10), "peiling", "2022")
-    event.remove(store.engine, "before_cursor_execute", fail_on_second_chunk)
-    assert calls["n"] == 2  # the first chunk was written before the failure ...
-    after = {tab.name: _count(store, tab) for tab in (t.surveys, t.questions, t.respondents, t.units)}
+    assert written == [3]  # the first chunk of units was written before the failure ...
+    after = {
+        tab.name: _count(store, tab) for tab in (t.surveys, t.questions, t.respondents, t.units)
+    }
     assert after == before  # ... and rolled back with everything else
     assert list(store.surveys()["wave"]) == ["2019"]
 
@@ -127,13 +146,19 @@ def test_import_rejects_bad_input(store):
 
 def test_masking_keeps_original_only_when_asked(store):
     store.import_result(make_result(with_original=True), "peiling", "2022", masking="keep-original")
-    store.import_result(make_result(with_original=True), "peiling", "2019", masking="discard-original")
+    store.import_result(
+        make_result(with_original=True), "peiling", "2019", masking="discard-original"
+    )
     store.import_result(make_result(with_original=True), "peiling", "2018")
     assert "original_text" not in store.units("peiling", "Q58", "2022").columns
     kept = store.units("peiling", "Q58", "2022", include_original=True)
     assert kept["original_text"].str.startswith("ORIGINAL").all()
-    assert store.units("peiling", "Q58", "2019", include_original=True)["original_text"].isna().all()
-    assert store.units("peiling", "Q58", "2018", include_original=True)["original_text"].isna().all()
+    assert (
+        store.units("peiling", "Q58", "2019", include_original=True)["original_text"].isna().all()
+    )
+    assert (
+        store.units("peiling", "Q58", "2018", include_original=True)["original_text"].isna().all()
+    )
     masking = dict(zip(store.surveys()["wave"], store.surveys()["masking"], strict=True))
     assert masking["2022"] == "keep-original" and masking["2019"] == "discard-original"
 
@@ -152,7 +177,13 @@ def test_overviews(loaded):
     assert row["units"] == _count(loaded, t.units) - surveys.set_index("wave").loc["2019", "units"]
     q = loaded.questions(survey="peiling", wave="2022")
     assert list(q.columns) == [
-        "survey", "wave", "question_id", "question_text", "units", "substantive_units", "respondents",
+        "survey",
+        "wave",
+        "question_id",
+        "question_text",
+        "units",
+        "substantive_units",
+        "respondents",
     ]
     units = loaded.units("peiling", "Q60", "2022")
     q60 = q.set_index("question_id").loc["Q60"]
@@ -170,7 +201,15 @@ def test_units_columns_order_and_attributes(loaded):
     assert units["unit_id"].dtype == np.int64 and units["substantive"].dtype == bool
     expected = make_result(n_respondents=6, questions=("Q58", "Q60")).units
     expected = expected[expected["question_id"] == "Q58"].reset_index(drop=True)
-    for col in ["respondent_id", "unit_index", "text", "cell_text", "substantive", "inwonersklasse", "g40"]:
+    for col in [
+        "respondent_id",
+        "unit_index",
+        "text",
+        "cell_text",
+        "substantive",
+        "inwonersklasse",
+        "g40",
+    ]:
         assert units[col].tolist() == expected[col].tolist(), col
     assert set(units["wave"]) == {"2022"} and set(units["survey"]) == {"peiling"}
     both_waves = loaded.units("peiling", "Q60")
@@ -195,8 +234,18 @@ def test_unit_filters(loaded):
     assert loaded.units("peiling", "Q58", uncoded_by="anna")["unit_id"].tolist() == ids[2:]
     assert loaded.units("peiling", "Q58", code="preventie")["unit_id"].tolist() == [ids[0]]
     assert loaded.units("peiling", "Q58", code="wachtlijsten", coded_by="anna").empty
-    assert loaded.units("peiling", "Q58", code="wachtlijsten", coded_by="bert")["unit_id"].tolist() == [ids[2]]
-    assert loaded.units("peiling", "Q58", unit_ids=[ids[3], ids[1]])["unit_id"].tolist() == [ids[1], ids[3]]
+    assert loaded.units("peiling", "Q58", code="wachtlijsten", coded_by="bert")[
+        "unit_id"
+    ].tolist() == [ids[2]]
+    assert loaded.units("peiling", "Q58", unit_ids=[ids[3], ids[1]])["unit_id"].tolist() == [
+        ids[1],
+        ids[3],
+    ]
+    many = range(1, 70_001)  # more ids than either engine allows bound parameters
+    assert loaded.units("peiling", "Q58", unit_ids=many)["unit_id"].tolist() == ids
+    assert (
+        len(loaded.current_codes(unit_ids=many)) == 2 and len(loaded.decisions(unit_ids=many)) == 3
+    )
     empty = loaded.units("peiling", "Q58", unit_ids=[])
     assert empty.empty and list(empty.columns)[: len(UNIT_COLUMNS)] == UNIT_COLUMNS
 
@@ -234,7 +283,10 @@ def test_record_decision_validates(loaded):
 
 def test_record_decisions_is_all_or_nothing(loaded):
     ids = loaded.units("peiling", "Q58")["unit_id"].tolist()
-    rows = [{"unit_id": i, "code": "c1", "coder": "anna", "source": "suggestion", "score": 0.5} for i in ids]
+    rows = [
+        {"unit_id": i, "code": "c1", "coder": "anna", "source": "suggestion", "score": 0.5}
+        for i in ids
+    ]
     with pytest.raises(StoreError, match=r"\[S005\] Unit id 424242"):
         loaded.record_decisions(rows + [{"unit_id": 424242, "code": "c1", "coder": "anna"}])
     with pytest.raises(StoreError, match=r"Decision row 1: \[?.*source"):
@@ -243,7 +295,15 @@ def test_record_decisions_is_all_or_nothing(loaded):
     assert loaded.record_decisions(rows) == len(ids)
     hist = loaded.decisions()
     assert list(hist.columns) == [
-        "decision_id", "unit_id", "code", "coder", "decision", "source", "score", "codebook_version", "created_at",
+        "decision_id",
+        "unit_id",
+        "code",
+        "coder",
+        "decision",
+        "source",
+        "score",
+        "codebook_version",
+        "created_at",
     ]
     assert hist["unit_id"].tolist() == ids and set(hist["source"]) == {"suggestion"}
     assert hist["score"].tolist() == [0.5] * len(ids)
@@ -254,7 +314,9 @@ def test_current_codes_last_decision_per_coder_wins(loaded):
     loaded.record_decision(a, "preventie", "anna")
     loaded.record_decision(a, "preventie", "bert")
     loaded.record_decision(a, "preventie", "anna", decision="rejected")  # anna changes her mind
-    loaded.record_decision(a, "wachtlijsten", "anna", source="suggestion", score=0.91, codebook_version="abc123")
+    loaded.record_decision(
+        a, "wachtlijsten", "anna", source="suggestion", score=0.91, codebook_version="abc123"
+    )
     loaded.record_decision(b, "preventie", "anna", decision="rejected")
     loaded.record_decision(b, "preventie", "anna")  # ... and back again
     loaded.record_decision(c, "samenwerking", "auto", source="auto", score=0.99)
@@ -303,13 +365,17 @@ def test_memos(loaded):
     uid = int(loaded.units("peiling", "Q58")["unit_id"].iloc[0])
     other = int(loaded.units("peiling", "Q60", "2019")["unit_id"].iloc[0])
     m1 = loaded.add_memo("Twijfel: is dit preventie of vroegsignalering?", "anna", unit_id=uid)
-    m2 = loaded.add_memo("Code 'preventie' ook voor vroegsignalering gebruiken", "bert", code="preventie")
+    m2 = loaded.add_memo(
+        "Code 'preventie' ook voor vroegsignalering gebruiken", "bert", code="preventie"
+    )
     loaded.add_memo("Andere golf", "anna", unit_id=other)
     assert m2 > m1
     memos = loaded.memos()
     assert list(memos.columns) == ["memo_id", "unit_id", "code", "coder", "text", "created_at"]
     assert len(memos) == 3
-    assert loaded.memos(unit_id=uid)["text"].tolist() == ["Twijfel: is dit preventie of vroegsignalering?"]
+    assert loaded.memos(unit_id=uid)["text"].tolist() == [
+        "Twijfel: is dit preventie of vroegsignalering?"
+    ]
     assert loaded.memos(code="preventie")["coder"].tolist() == ["bert"]
     assert set(loaded.memos(survey="peiling", question="Q58")["memo_id"]) == {m1, m2}
     with pytest.raises(StoreError, match=r"\[S016\]"):
@@ -358,7 +424,9 @@ def test_caches_and_embedding_protocol(store):
         calls.append(list(texts))
         return np.array([[len(s), s.count("e"), 1.0] for s in texts], dtype=np.float32)
 
-    first = Embedder("toy-1", encode, dim=3).encode(["wachtlijst", "preventie", "wachtlijst"], cache=store)
+    first = Embedder("toy-1", encode, dim=3).encode(
+        ["wachtlijst", "preventie", "wachtlijst"], cache=store
+    )
     second_embedder = Embedder("toy-1", encode, dim=3)  # a new process would start empty too
     second = second_embedder.encode(["preventie", "wachtlijst"], cache=store)
     assert second_embedder.encoded_count == 0  # everything came from the database
@@ -369,12 +437,22 @@ def test_caches_and_embedding_protocol(store):
 
 
 def test_runs(store):
-    params = {"suggester": "ensemble", "threshold": np.float64(0.5), "seed": np.int64(7), "codes": ("a", "b")}
+    params = {
+        "suggester": "ensemble",
+        "threshold": np.float64(0.5),
+        "seed": np.int64(7),
+        "codes": ("a", "b"),
+    }
     rid = store.record_run("suggest", params, {"n": 3, "scores": np.array([0.1, 0.9])})
     blob_id = store.record_run("topics", {"n_topics": 8}, b"\x80pickled-model")
     assert blob_id > rid
     run = store.load_run(rid)
-    assert run["params"] == {"suggester": "ensemble", "threshold": 0.5, "seed": 7, "codes": ["a", "b"]}
+    assert run["params"] == {
+        "suggester": "ensemble",
+        "threshold": 0.5,
+        "seed": 7,
+        "codes": ["a", "b"],
+    }
     assert run["result"] == {"n": 3, "scores": [0.1, 0.9]}
     assert store.load_run(blob_id)["result"] == b"\x80pickled-model"
     assert store.runs(kind="topics")["run_id"].tolist() == [blob_id]
@@ -393,7 +471,10 @@ def test_assignments(loaded):
     got = loaded.assigned_units("bert", "peiling", "Q58")
     assert got["unit_id"].tolist() == ids[:4]
     assert list(got.columns)[: len(UNIT_COLUMNS)] == UNIT_COLUMNS
-    assert loaded.assigned_units("bert", "peiling", "Q58", purpose="training")["unit_id"].tolist() == ids[:1]
+    assert (
+        loaded.assigned_units("bert", "peiling", "Q58", purpose="training")["unit_id"].tolist()
+        == ids[:1]
+    )
     assert loaded.assigned_units("anna", "peiling", "Q58").empty
     assert len(loaded.assignments(coder="bert", purpose="double")) == 4
     with pytest.raises(StoreError, match=r"\[S005\] Unit id 777777"):
@@ -404,12 +485,26 @@ def test_assignments(loaded):
 
 
 def _fill(store: Store) -> None:
-    store.import_result(make_result(n_respondents=5, questions=("Q58", "Q60"), with_original=True), "peiling", "2022", masking="keep-original")
+    store.import_result(
+        make_result(n_respondents=5, questions=("Q58", "Q60"), with_original=True),
+        "peiling",
+        "2022",
+        masking="keep-original",
+    )
     store.import_result(make_result(n_respondents=3, questions=("Q60",)), "peiling", "2019")
     ids = store.units("peiling", "Q58")["unit_id"].tolist()
     version = store.save_codebook(_codebook(), question="Q60")
     store.record_decisions(
-        [{"unit_id": i, "code": "c1", "coder": "anna", "score": 0.25, "codebook_version": version} for i in ids]
+        [
+            {
+                "unit_id": i,
+                "code": "c1",
+                "coder": "anna",
+                "score": 0.25,
+                "codebook_version": version,
+            }
+            for i in ids
+        ]
     )
     store.record_decision(ids[0], "c1", "anna", decision="rejected")
     store.add_memo("Let op: 'wachtlijst' — ook ‘wachttijd’", "anna", unit_id=ids[0])
@@ -446,7 +541,9 @@ def test_export_restore_identical(store, tmp_path):
     _fill(store)
     out = tmp_path / "backup.jsonl"
     counts = store.export_all(out)
-    assert counts["decisions"] == _count(store, t.decisions) and counts["units"] == _count(store, t.units)
+    assert counts["decisions"] == _count(store, t.decisions) and counts["units"] == _count(
+        store, t.units
+    )
     header = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert header["format"] == "textanalysis-export" and header["counts"] == counts
     with Store(tmp_path / "restored.db") as restored:
@@ -455,7 +552,9 @@ def test_export_restore_identical(store, tmp_path):
         again = tmp_path / "again.jsonl"
         restored.export_all(again)
         # New rows after a restore get fresh ids.
-        new_id = restored.record_decision(int(restored.units("peiling", "Q58")["unit_id"].iloc[1]), "c9", "bert")
+        new_id = restored.record_decision(
+            int(restored.units("peiling", "Q58")["unit_id"].iloc[1]), "c9", "bert"
+        )
         assert new_id == counts["decisions"] + 1
     body = out.read_text(encoding="utf-8").splitlines()[1:]
     assert again.read_text(encoding="utf-8").splitlines()[1:] == body
@@ -469,7 +568,9 @@ def test_restore_sqlite_export_into_this_engine(store, tmp_path):
         expected = _snapshot(source)
     store.restore(tmp_path / "x.jsonl")
     _assert_same(expected, _snapshot(store))
-    new_id = store.record_decision(int(store.units("peiling", "Q58")["unit_id"].iloc[0]), "c2", "bert")
+    new_id = store.record_decision(
+        int(store.units("peiling", "Q58")["unit_id"].iloc[0]), "c2", "bert"
+    )
     assert new_id == len(expected["decisions"]) + 1
 
 
@@ -481,7 +582,9 @@ def test_restore_refuses_nonempty_and_damaged(store, tmp_path):
         store.restore(out)
     with Store(tmp_path / "empty.db") as empty:
         truncated = tmp_path / "truncated.jsonl"
-        truncated.write_text("\n".join(out.read_text(encoding="utf-8").splitlines()[:-3]) + "\n", encoding="utf-8")
+        truncated.write_text(
+            "\n".join(out.read_text(encoding="utf-8").splitlines()[:-3]) + "\n", encoding="utf-8"
+        )
         with pytest.raises(StoreError, match=r"\[S010\].*incomplete"):
             empty.restore(truncated)
         assert empty.is_empty()  # nothing half-restored
@@ -492,3 +595,66 @@ def test_restore_refuses_nonempty_and_damaged(store, tmp_path):
         with pytest.raises(StoreError, match=r"\[S010\].*does not exist"):
             empty.restore(tmp_path / "missing.jsonl")
         assert empty.is_empty()
+
+
+def test_masking_at_import_uses_privacy(tmp_path):
+    """Unmasked units + a masking policy: the store masks them (textanalysis.privacy) on import."""
+    result = make_result(n_respondents=2)
+    result.units.loc[0, "text"] = "Bel Jan de Vries op 06-12345678 of mail jan.devries@example.nl"
+    with Store(tmp_path / "m.db") as store:
+        store.import_result(result, "peiling", "2022", masking="keep-original")
+        units = store.units("peiling", "Q58", include_original=True)
+    assert (
+        "06-12345678" not in units["text"].iloc[0]
+        and "jan.devries@example.nl" not in units["text"].iloc[0]
+    )
+    assert (
+        units["original_text"].iloc[0]
+        == "Bel Jan de Vries op 06-12345678 of mail jan.devries@example.nl"
+    )
+    assert "06-12345678" not in " ".join(units["text"]) + " ".join(units["cell_text"].fillna(""))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # unit
+            st.sampled_from(["preventie", "wachtlijsten"]),
+            st.sampled_from(["anna", "bert", "consensus"]),
+            st.sampled_from(["applied", "rejected"]),
+            st.sampled_from(["manual", "suggestion", "auto", "adjudicated"]),
+        ),
+        max_size=40,
+    ),
+    st.integers(1, 5),
+)
+def test_current_codes_match_a_replay_of_the_history(events, batch):
+    """Property: whatever the order and batching, current codes = last decision per
+    (unit, code, coder), applied only; include_auto=False drops auto-sourced states."""
+    with Store(":memory:") as store:
+        store.import_result(make_result(n_respondents=4, units_per_cell=1), "p", "1")
+        ids = store.units("p", "Q58")["unit_id"].tolist()
+        rows = [
+            {"unit_id": ids[u], "code": c, "coder": who, "decision": d, "source": src}
+            for u, c, who, d, src in events
+        ]
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            if len(part) == 1:
+                store.record_decision(**part[0])
+            else:
+                store.record_decisions(part)
+        last: dict[tuple, tuple] = {}
+        for r in rows:
+            last[(r["unit_id"], r["code"], r["coder"])] = (r["decision"], r["source"])
+        expected = {k for k, (d, _) in last.items() if d == "applied"}
+        got = store.current_codes()
+        assert set(got[["unit_id", "code", "coder"]].itertuples(index=False, name=None)) == expected
+        no_auto = store.current_codes(include_auto=False)
+        assert set(no_auto[["unit_id", "code", "coder"]].itertuples(index=False, name=None)) == {
+            k for k in expected if last[k][1] != "auto"
+        }
+        assert len(store.decisions()) == len(rows)

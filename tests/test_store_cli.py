@@ -75,7 +75,9 @@ def test_demo_imports_once_and_backup_round_trips(tmp_path, data_dir):
 
 
 def test_demo_with_a_bad_manifest_is_one_line(tmp_path):
-    missing = _run("demo", "--db", str(tmp_path / "d.db"), "--manifest", str(tmp_path / "nope.yaml"))
+    missing = _run(
+        "demo", "--db", str(tmp_path / "d.db"), "--manifest", str(tmp_path / "nope.yaml")
+    )
     _one_line_error(missing, "S015")
     bad = tmp_path / "bad.yaml"
     bad.write_text("imports:\n  - file: x.csv\n    survey: s\n", encoding="utf-8")
@@ -88,7 +90,8 @@ def test_demo_from_own_manifest(tmp_path, data_dir):
     """Manifest paths are relative to the manifest; a codebook problem stops before importing."""
     csv = tmp_path / "mini.csv"
     csv.write_text(
-        "gemeente_id;klasse;knelpunten\nG1;klein;Wachtlijsten en werkdruk\nG2;groot;nvt\n", encoding="utf-8"
+        "gemeente_id;klasse;knelpunten\nG1;klein;Wachtlijsten en werkdruk\nG2;groot;nvt\n",
+        encoding="utf-8",
     )
     (tmp_path / "cb.yaml").write_text(
         "name: Mini\nquestions: [Q60]\ncodes:\n  - id: wachtlijsten\n    label: Wachtlijsten\n",
@@ -109,7 +112,9 @@ def test_demo_from_own_manifest(tmp_path, data_dir):
         assert store.units("mini", "Q60")["klasse"].tolist() == ["klein", "groot"]
         assert store.load_codebook(question="Q60").code_ids == ["wachtlijsten"]
     broken = tmp_path / "broken.yaml"
-    broken.write_text(manifest.read_text(encoding="utf-8").replace("cb.yaml", "gone.yaml"), encoding="utf-8")
+    broken.write_text(
+        manifest.read_text(encoding="utf-8").replace("cb.yaml", "gone.yaml"), encoding="utf-8"
+    )
     other = tmp_path / "other.db"
     result = _run("demo", "--db", str(other), "--manifest", str(broken))
     _one_line_error(result, "C001")
@@ -121,16 +126,32 @@ def test_restore_errors_in_a_real_process(tmp_path):
     junk = tmp_path / "answers.csv"
     junk.write_text("id,code\n1,a\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-c", "from textanalysis.cli import main; main()", "restore", str(junk),
-         "--db", str(tmp_path / "r.db")],
+        [
+            sys.executable,
+            "-c",
+            "from textanalysis.cli import main; main()",
+            "restore",
+            str(junk),
+            "--db",
+            str(tmp_path / "r.db"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.strip().startswith("Error: [S010]") and len(proc.stderr.strip().splitlines()) == 1
+    assert (
+        proc.stderr.strip().startswith("Error: [S010]")
+        and len(proc.stderr.strip().splitlines()) == 1
+    )
     assert "not a textanalysis export" in proc.stderr
-    out = _run("export-db", "--out", str(tmp_path / "no-such-dir" / "x.jsonl"), "--db", str(tmp_path / "r.db"))
+    out = _run(
+        "export-db",
+        "--out",
+        str(tmp_path / "no-such-dir" / "x.jsonl"),
+        "--db",
+        str(tmp_path / "r.db"),
+    )
     _one_line_error(out, "S010")
     header = {"format": "textanalysis-export", "format_version": 99}
     future = tmp_path / "future.jsonl"

@@ -19,6 +19,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
 from test_store_support import decision_worker, make_result
 
 from textanalysis.errors import StoreError
@@ -124,7 +125,9 @@ def _run_child(args: list[str]) -> tuple[subprocess.Popen, queue.Queue]:
     return proc, lines
 
 
-def _read_until(proc: subprocess.Popen, lines: queue.Queue, marker: str, timeout: float = 90) -> list[str]:
+def _read_until(
+    proc: subprocess.Popen, lines: queue.Queue, marker: str, timeout: float = 90
+) -> list[str]:
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -220,29 +223,47 @@ def test_migration_from_first_revision_keeps_data(store_url):
     assert "assignments" not in inspect(engine).get_table_names()
     now = utcnow()
     with engine.begin() as conn:
-        sid = conn.execute(t.surveys.insert().values(survey="peiling", wave="2019", created_at=now)).inserted_primary_key[0]
+        sid = conn.execute(
+            t.surveys.insert().values(survey="peiling", wave="2019", created_at=now)
+        ).inserted_primary_key[0]
         qid = conn.execute(
-            t.questions.insert().values(survey_pk=sid, question_id="Q60", question_text="knelpunten")
+            t.questions.insert().values(
+                survey_pk=sid, question_id="Q60", question_text="knelpunten"
+            )
         ).inserted_primary_key[0]
         rid = conn.execute(
-            t.respondents.insert().values(survey_pk=sid, respondent_id="G001", attributes={"g40": "ja"})
+            t.respondents.insert().values(
+                survey_pk=sid, respondent_id="G001", attributes={"g40": "ja"}
+            )
         ).inserted_primary_key[0]
         uid = conn.execute(
             t.units.insert().values(
-                question_pk=qid, respondent_pk=rid, unit_index=0, text="Werkdruk", cell_text="Werkdruk",
-                substantive=True, text_hash="h",
+                question_pk=qid,
+                respondent_pk=rid,
+                unit_index=0,
+                text="Werkdruk",
+                cell_text="Werkdruk",
+                substantive=True,
+                text_hash="h",
             )
         ).inserted_primary_key[0]
         did = conn.execute(
             t.decisions.insert().values(
-                unit_id=uid, code="werkdruk", coder="anna", decision="applied", source="manual", created_at=now
+                unit_id=uid,
+                code="werkdruk",
+                coder="anna",
+                decision="applied",
+                source="manual",
+                created_at=now,
             )
         ).inserted_primary_key[0]
     engine.dispose()
     with Store(store_url) as store:  # opening upgrades to head
         assert store.schema_revision() == eng.head_revision() != "0001"
         units = store.units("peiling", "Q60")
-        assert units[["respondent_id", "text", "g40"]].values.tolist() == [["G001", "Werkdruk", "ja"]]
+        assert units[["respondent_id", "text", "g40"]].values.tolist() == [
+            ["G001", "Werkdruk", "ja"]
+        ]
         cur = store.current_codes()
         assert cur[["unit_id", "code", "coder"]].values.tolist() == [[uid, "werkdruk", "anna"]]
         assert store.assign_units([uid], "bert") == 1  # the table added by 0002 works
@@ -278,6 +299,11 @@ def test_bad_locations_are_clear_errors(tmp_path, monkeypatch):
         Store(tmp_path)
     with pytest.raises(StoreError, match=r"\[S001\]"):
         Store("nosuchdriver://x/y")
+    with pytest.raises(
+        StoreError,
+        match=r"\[S001\] Cannot open database 'postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/db'",
+    ):
+        Store("postgresql+psycopg://u:secret@127.0.0.1:1/db")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "env.db"))
     assert Store.resolve(None).endswith("env.db")
     monkeypatch.delenv("DATABASE_URL")
@@ -296,3 +322,50 @@ def test_sqlite_settings(tmp_path):
     with Store(":memory:") as mem:  # in-memory databases work too (tests, notebooks)
         mem.import_result(make_result(), "peiling", "2022")
         assert len(mem.units("peiling", "Q58")) == len(make_result().units)
+
+
+def test_decisions_are_append_only_in_the_database(store_url):
+    """Even raw SQL (another tool, a stray script) cannot rewrite or delete coding history."""
+    with Store(store_url) as store:
+        store.import_result(make_result(n_respondents=2), "peiling", "2022")
+        uid = int(store.units("peiling", "Q58")["unit_id"].iloc[0])
+        store.record_decision(uid, "preventie", "anna")
+        for sql in ("UPDATE decisions SET code = 'x'", "DELETE FROM decisions"):
+            with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+                conn.execute(text(sql))
+        assert store.decisions()["code"].tolist() == ["preventie"]
+
+
+def test_lock_held_too_long_is_a_clear_error(tmp_path, monkeypatch):
+    path = tmp_path / "busy.db"
+    with Store(path) as store:
+        store.import_result(make_result(n_respondents=2), "peiling", "2022")
+        uid = int(store.units("peiling", "Q58")["unit_id"].iloc[0])
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process keeps the write lock
+        monkeypatch.setattr(eng, "BUSY_TIMEOUT_MS", 300)
+        t0 = time.monotonic()
+        with pytest.raises(StoreError, match=r"\[S001\].*locked.*nothing of this step was saved"):
+            store.record_decision(uid, "preventie", "anna")
+        assert time.monotonic() - t0 < 5
+        other.execute("ROLLBACK")
+        other.close()
+        assert store.record_decision(uid, "preventie", "anna") == 1  # fine once the lock is free
+
+
+@pytest.mark.postgres
+@pytest.mark.xdist_group("postgres")
+def test_lost_server_is_a_clear_error(postgres_url, postgres_server):
+    import psycopg
+
+    store = Store(postgres_url)
+    store.import_result(make_result(n_respondents=2), "peiling", "2022")
+    name = postgres_url.rsplit("/", 1)[1]
+    conninfo = f"host={postgres_server['host']} port={postgres_server['port']} user=postgres dbname=postgres"
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with pytest.raises(StoreError, match=r"\[S001\] Database 'postgresql\+psycopg://.*failed"):
+        store.record_decision(1, "preventie", "anna")
+    with pytest.raises(StoreError, match=r"\[S001\].*nothing was read"):
+        store.surveys()
+    store.close()

@@ -52,7 +52,9 @@ def make_result(
                     "text": text_prefix + text,
                     "cell_text": cell,
                     "substantive": substantive,
-                    "non_substantive_reason": None if substantive else ("empty" if not text else "nvt"),
+                    "non_substantive_reason": None
+                    if substantive
+                    else ("empty" if not text else "nvt"),
                     "inwonersklasse": klasse,
                     "g40": g40,
                 }
@@ -142,13 +144,19 @@ def kill_batch_child(path: str, batch: int, pause_in_batch: int) -> None:
 
     @event.listens_for(store.engine, "after_cursor_execute")
     def _pause(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
-        if state["batch"] == pause_in_batch and statement.lstrip().upper().startswith("INSERT INTO DECISIONS"):
+        if state["batch"] == pause_in_batch and statement.lstrip().upper().startswith(
+            "INSERT INTO DECISIONS"
+        ):
             print("inside-batch", flush=True)
             time.sleep(60)
 
     while True:
         rows = [
-            {"unit_id": ids[(state["batch"] * batch + i) % len(ids)], "code": f"c{i % 4}", "coder": "anna"}
+            {
+                "unit_id": ids[(state["batch"] * batch + i) % len(ids)],
+                "code": f"c{i % 4}",
+                "coder": "anna",
+            }
             for i in range(batch)
         ]
         store.record_decisions(rows)

@@ -158,3 +158,26 @@ def test_cross_validation_never_sees_the_scored_answer():
     )
     assert S.shape == P.shape == (len(tx), len(codebook().code_ids))
     assert len(seen) == 3 and all(len(s) < len(tx) for s in seen)
+
+
+def test_spacy_vectors_embedder_missing_model_is_a_clear_error():
+    from textanalysis.embed import spacy_vectors_embedder
+    from textanalysis.errors import NlpError
+
+    with pytest.raises(NlpError, match=r"\[N050\].*nl_core_news_xx_missing"):
+        spacy_vectors_embedder("nl_core_news_xx_missing")
+
+
+def test_similarity_with_another_embedder():
+    from textanalysis.embed import Embedder
+
+    calls = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        rng = np.random.default_rng(0)
+        return np.vstack([rng.normal(size=8) + (5 if "werkdruk" in t.lower() else 0) for t in texts])
+
+    sim = SimilaritySuggester(codebook(), embedder=Embedder("fake-1", encode, 8)).fit()
+    S = sim.predict_scores(["werkdruk werkdruk", "iets anders"])
+    assert S.shape == (2, len(sim.codes_)) and calls

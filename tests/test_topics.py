@@ -21,6 +21,7 @@ from textanalysis.topics import (
     default_min_topic_size,
     default_n_topics,
     describe_overlap,
+    fit_question,
     fit_topics,
     load_saved_run,
     merge_topic,
@@ -263,6 +264,9 @@ def test_umap_hdbscan_config_reduces_outliers_and_is_reproducible():
     again = fit_topics(texts, ids, seed=3)
     pd.testing.assert_frame_equal(result.assignments, again.assignments)
     assert topics_frame(result).equals(topics_frame(again))
+    # the user's number of topics: BERTopic merges the most similar themes down to exactly K
+    three = fit_topics(texts, ids, seed=3, n_topics=3)
+    assert (three.topics["topic"] >= 0).sum() == 3 and three.params["nr_topics"] == 3
 
 
 # --- codes ----------------------------------------------------------------------------------
@@ -291,8 +295,10 @@ def test_topic_code_overlap_names_matching_and_unmatched_topics(fast_result):
         == f"topic {t_pers} is mostly 'Personeelstekort en werkdruk' ({8 / size:.0%})"
     )
     assert sentences[_majority(fast_result, "geld")].endswith("matches no code")
-    with pytest.raises(CodebookError, match=r"\[C003\].*'onbekend'"):
-        topic_code_overlap(fast_result, pd.DataFrame({"id": ["wijk-0"], "code": ["onbekend"]}), cb)
+    old_code = topic_code_overlap(
+        fast_result, pd.DataFrame({"id": ["wijk-0"], "code": ["vervallen"]}), cb
+    )
+    assert "vervallen" in set(old_code["code_label"])  # a code from an older codebook version
     with pytest.raises(TopicsError, match=r"\[T011\]"):
         topic_code_overlap(fast_result, pd.DataFrame({"x": [1]}), cb)
 
@@ -384,20 +390,21 @@ def test_runs_are_saved_and_loaded_from_the_store(fast_result, tmp_path):
 
 
 def test_embeddings_are_cached_in_the_store(tmp_path):
-    from textanalysis.embed import get_embedder
+    from textanalysis.embed import Embedder, get_embedder
     from textanalysis.store import Store
 
     texts, ids, _ = _answers()
-    texts = [f"{t} (cache)" if t.strip() else t for t in texts]  # texts no other test embedded
-    emb = get_embedder()
+    model = get_embedder()
+
+    def fresh() -> Embedder:  # same model, empty memory: as in a new process
+        return Embedder(model.key, model._encode_fn, model.dim)
+
     with Store(tmp_path / "c.db") as store:
-        before = emb.encoded_count
-        first = fit_topics(texts, ids, fast=True, n_topics=5, cache=store)
-        assert emb.encoded_count - before >= 50
-        emb._memory.clear()  # a new process: only the Store remembers
-        mid = emb.encoded_count
-        second = fit_topics(texts, ids, fast=True, n_topics=5, cache=store)
-        assert emb.encoded_count == mid
+        first_emb, second_emb = fresh(), fresh()
+        first = fit_topics(texts, ids, fast=True, n_topics=5, cache=store, embedder=first_emb)
+        assert first_emb.encoded_count >= 50  # answers (+ keyphrases for MMR)
+        second = fit_topics(texts, ids, fast=True, n_topics=5, cache=store, embedder=second_emb)
+        assert second_emb.encoded_count == 0  # everything came from the Store
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
 
 
@@ -502,3 +509,38 @@ def test_q58_demo_topics_recover_the_report_themes(data_dir, codebook_dir):
     }
     topic_of = dict(zip(best["code"], best["topic"], strict=False))
     assert "hervormingsagenda" in words[topic_of["hervormingsagenda_jeugd"]]
+
+
+def test_fit_question_only_uncovered_leaves_out_coded_units(tmp_path):
+    """ "What are we missing?": units with a confirmed code or a suggestion are not fitted."""
+    from textanalysis.ingest import ingest_file
+    from textanalysis.store import Store
+
+    texts, _, _ = _answers()
+    export = tmp_path / "export.csv"
+    pd.DataFrame({"resp": [f"R{i:03d}" for i in range(len(texts))], "q58": texts}).to_csv(
+        export, index=False
+    )
+    with Store(tmp_path / "q.db") as store:
+        store.import_result(ingest_file(export, "resp", {"Q58": "q58"}), "peiling", "2022")
+        units = store.units("peiling", "Q58", "2022")
+        personeel = units[units["text"].isin(THEMES["personeel"])]["unit_id"].tolist()
+        for uid in personeel[:6]:
+            store.record_decision(uid, "personeel", "anna")
+        suggested = pd.DataFrame({"unit_id": personeel[6:], "code": "personeel"})
+        everything = fit_question(store, "peiling", "Q58", "2022", fast=True, n_topics=4)
+        missing = fit_question(
+            store,
+            "peiling",
+            "Q58",
+            "2022",
+            only_uncovered=True,
+            suggestions=suggested,
+            fast=True,
+            n_topics=4,
+        )
+    assert len(everything.assignments) == 50  # non-answers were flagged at import
+    assert set(missing.assignments["id"]) == set(everything.assignments["id"]) - {
+        str(u) for u in personeel
+    }
+    assert missing.params["only_uncovered"] and missing.params["question"] == "Q58"

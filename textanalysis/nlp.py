@@ -51,7 +51,6 @@ LEMMA_EXCEPTIONS: dict[str, str] = {
     "wijkteams": "wijkteam",
     "buurtteams": "buurtteam",
     "geleerde": "geleerd",
-    "zorgen": "zorg",
     "verder": "verder",
 }
 # Multi-word expressions whose parts must keep their surface form: "met name" is not "met naam".

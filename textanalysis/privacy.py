@@ -19,7 +19,7 @@ sentence starts that happen to be first names.
 Kinds and masks: ``person`` -> ``[PERSOON]``, ``email`` -> ``[E-MAIL]``, ``phone`` ->
 ``[TELEFOON]``, ``postcode`` -> ``[POSTCODE]`` (a postcode, with its house number and
 place when present) or ``[ADRES]`` (street + house number), ``iban`` -> ``[IBAN]``,
-``place`` -> ``[GEMEENTE]`` (one of the 342 municipalities) or ``[PLAATS]`` (other
+``place`` -> ``[GEMEENTE]`` (a municipality in deduce's list) or ``[PLAATS]`` (other
 places and regions). **All kinds, including place, are on by default**: the report
 promises municipalities are not recognisable, and a place name in an answer of a
 municipality survey usually names the respondent. Pass ``kinds`` without ``place`` to
@@ -32,7 +32,9 @@ deduce builds a lookup cache (~1 minute) on first use; ``python -m textanalysis.
 from __future__ import annotations
 
 import argparse
+import bisect
 import functools
+import gc
 import logging
 import re
 import time
@@ -117,7 +119,8 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)"
     r"(?:\d[\s.-]?){8}\d(?!\d)"
     r"|(?<![\w+])\(0\d{2,3}\)[\s.-]?(?:\d[\s.-]?){5,6}\d(?!\d)"
-    r"|(?<![\w+])(?:14|0800|0900|0909)[\s-]?\d{3,7}(?!\d)"
+    r"|(?<![\w+])(?:0800|0900|0909)[\s-]?\d{4,7}(?!\d)"
+    r"|(?<![\w+])14[\s-]?0\d{2,3}(?!\d)"  # municipal numbers: 14 + area code ("14 030")
 )
 _POSTCODE = re.compile(
     r"(?<![\w-])[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}(?![\w-])"
@@ -160,7 +163,7 @@ def _regex_spans(text: str, kinds: Sequence[str]) -> list[Span]:
     if "phone" in kinds:
         for m in _PHONE.finditer(text):
             digits = re.sub(r"\D", "", m.group())
-            if len(digits) >= 7:
+            if len(digits) >= 7 or digits.startswith("14"):
                 out.append(_span(m, "phone", "phone", "regex"))
     if "postcode" in kinds:
         out += [_span(m, "postcode", "postcode", "regex") for m in _POSTCODE.finditer(text)]
@@ -197,13 +200,26 @@ def _user_cache_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def get_deduce() -> Any:
-    """The shared Deduce instance (loads the lookup cache once per process, ~5-10 s)."""
+    """The shared Deduce instance (loads the lookup cache once per process, ~5-10 s).
+
+    The lookup structures are millions of small objects: the cyclic garbage collector is
+    paused while they load and they are then frozen (``gc.freeze``), otherwise every full
+    collection, and interpreter exit, walks them all (measured: +15 s per collection).
+    """
     deduce = _import_deduce()
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return deduce.Deduce()
-    except OSError:
-        # site-packages not writable (system install): keep the cache in the user's home.
-        return deduce.Deduce(cache_path=_user_cache_dir())
+        try:
+            instance = deduce.Deduce()
+        except OSError:
+            # site-packages not writable (system install): keep the cache in the user's home.
+            instance = deduce.Deduce(cache_path=_user_cache_dir())
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return instance
 
 
 @functools.lru_cache(maxsize=1)
@@ -364,9 +380,18 @@ _LOWER_PLACE = re.compile(
 )
 
 
+# Municipalities whose lowercase name is an everyday word ("scholen en huizen", "in bergen").
+_WORD_MUNICIPALITIES = frozenset(
+    "huizen putten bergen beek laren sluis goes hoorn stein hulst losser waterland westland "
+    "duiven voorst ommen".split()
+)
+
+
 def _lowercase_places(text: str, lists: dict[str, frozenset[str]]) -> list[Span]:
     out = []
-    for m in _LOWER_PLACE.finditer(text):
+    pos = 0
+    while (m := _LOWER_PLACE.search(text, pos)) is not None:
+        start = m.start(1)
         words = m.group(1).split(" ")
         for n in range(len(words), 0, -1):  # longest municipality name first ("son en breugel")
             cand = " ".join(words[:n])
@@ -374,10 +399,13 @@ def _lowercase_places(text: str, lists: dict[str, frozenset[str]]) -> list[Span]
                 cand in lists["municipality"]
                 and cand not in lists["common"]
                 and cand not in POLICY_TERMS
+                and cand not in _WORD_MUNICIPALITIES
             ):
-                s = m.start(1)
-                out.append(Span(s, s + len(cand), "place", cand, MASKS["municipality"], "regex"))
+                out.append(
+                    Span(start, start + len(cand), "place", cand, MASKS["municipality"], "regex")
+                )
                 break
+        pos = m.start() + 1  # "in zwolle en kampen": the next preposition may sit inside this match
     return out
 
 
@@ -481,11 +509,17 @@ def detect(
         spans += _ner_spans(text, ks)
     spans = [sp for sp in spans if sp.end > sp.start]
     spans.sort(key=lambda sp: (-_PRIORITY[sp.kind], -(sp.end - sp.start), sp.start))
-    chosen: list[Span] = []
+    chosen: list[Span] = []  # kept sorted by start; chosen spans never overlap each other
+    starts: list[int] = []
     for sp in spans:
-        if all(sp.end <= c.start or sp.start >= c.end for c in chosen):
-            chosen.append(sp)
-    return sorted(chosen, key=lambda sp: sp.start)
+        i = bisect.bisect_left(starts, sp.start)
+        if i > 0 and chosen[i - 1].end > sp.start:
+            continue
+        if i < len(chosen) and chosen[i].start < sp.end:
+            continue
+        chosen.insert(i, sp)
+        starts.insert(i, sp.start)
+    return chosen
 
 
 def mask_text(
@@ -648,7 +682,9 @@ def warm_cache() -> str:
     cache_file = (
         Path(deduce.__file__).parent / "data" / "lookup" / "cache" / "lookup_structs.pickle"
     )
-    existed = cache_file.exists() or (_user_cache_dir() / "cache" / "lookup_structs.pickle").exists()
+    existed = (
+        cache_file.exists() or (_user_cache_dir() / "cache" / "lookup_structs.pickle").exists()
+    )
     t0 = time.perf_counter()
     get_deduce()  # loads the cache, or builds and saves it when missing/outdated
     elapsed = time.perf_counter() - t0

@@ -228,6 +228,12 @@ def agreement(
     codes = normalize_codes(codes_long, source=source)
     if codebook is not None:
         check_codes_known(codes, codebook, source=source)
+    if (codes["code"] == ALL).any():
+        raise ReliabilityError(
+            "K015",
+            f"'{source}' uses the code id '{ALL}', which names the overall row of the agreement "
+            "table. Rename that code in the codebook and the codes file.",
+        )
     sets = code_sets(codes)
     coders = sorted(sets)
     if len(coders) < 2:

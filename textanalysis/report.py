@@ -22,6 +22,13 @@ Counting rules, the same everywhere (tables, cross-tabs, charts, exports):
   never mistaken for confirmed ones. ``coder=`` restricts to one coder, e.g.
   ``coder="consensus"`` for the adjudicated set; without it a unit counts as coded when
   any coder applied the code.
+
+Error codes (:class:`~textanalysis.errors.ReportError`): R001 unreadable CSV, R002 missing
+column, R003 coded unit ids not in the answers, R004 codes not in the codebook, R005 N=0,
+R006 unknown attribute, R007 unknown output format/level, R008 output folder missing,
+R009 waves cannot be told apart, R010 duplicate unit ids, R011 unknown respondent column,
+R012 unknown coder, R013 bad top-k, R014 bad chart file, R015 CSV and database input mixed,
+R016 several waves counted together.
 """
 
 from __future__ import annotations
@@ -112,6 +119,16 @@ def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> Non
             f"{what} lacks column(s) {_preview(missing)}; it has {_preview(df.columns)}. "
             f"Add or rename the column(s).",
         )
+
+
+def member(values: Sequence[Any], pool: Sequence[Any]) -> Any:
+    """Boolean mask: which ``values`` occur in ``pool``.
+
+    A hash lookup; pandas' ``isin`` on Arrow-backed strings loops in Python (slow on 100k rows).
+    """
+    import numpy as np  # noqa: PLC0415
+
+    return np.asarray(pd.Index(pd.unique(pd.Series(pool))).get_indexer(values) >= 0)
 
 
 def _as_bool(series: pd.Series) -> pd.Series:
@@ -236,7 +253,7 @@ def _coded(
 ) -> _Coded:
     u = _prepare_units(units, respondent_column)
     pairs = select_codes(codes, sources=sources, include_auto=include_auto, coder=coder)
-    unknown_units = pairs.loc[~pairs["unit_id"].isin(u["unit_id"]), "unit_id"].unique()
+    unknown_units = pairs.loc[~member(pairs["unit_id"], u["unit_id"]), "unit_id"].unique()
     if len(unknown_units):
         raise ReportError(
             "R003",
@@ -592,9 +609,8 @@ def compare_waves_long(
         tables: dict[str, pd.DataFrame] = {}
         for w in waves:
             uw = data[data[wave_column].astype(str) == w]
-            ids = set(uw["unit_id"].astype(str))
             cid = "unit_id" if "unit_id" in codes else "id"
-            cw = codes[codes[cid].astype(str).isin(ids)]
+            cw = codes[member(codes[cid].astype(str), uw["unit_id"].astype(str))]
             tables[w] = frequencies(uw, cw, codebook_by_wave.get(w), **kwargs)
     else:
         tables = {str(w): t for w, t in data.items()}
@@ -761,13 +777,6 @@ def frequencies_from_csv(
     """The ``textanalysis frequencies`` computation on the CLI's CSV contract."""
     cb = load_codebook(codebook) if isinstance(codebook, str | Path) else codebook
     return frequencies(read_answers_csv(answers, respondent_column), read_codes_csv(codes), cb)
-
-
-def write_frequency_csv(table: pd.DataFrame, path: str | Path) -> Path:
-    """Exactly ``code,label,respondents,percent,mentions,n`` (formula-safe), UTF-8."""
-    from .export import write_frequency_csv as _write  # noqa: PLC0415 (export imports report)
-
-    return _write(table, path)
 
 
 # --- database-backed variants -------------------------------------------------------------

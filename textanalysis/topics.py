@@ -19,11 +19,13 @@ into the codebook (a new, validated codebook version).
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,9 @@ class TopicResult:
     """One topic run.
 
     ``assignments``: id, topic, topic_label, probability (every input id, non-answers -1).
+    ``probability`` is the soft assignment to the topic (softmax over cosine similarity to
+    the topic centroids), the same for both configurations; 1.0 for non-answers, 0.0 for
+    outliers left in -1 ("overig").
     ``topics``: topic, size, label, keywords (list), representative_ids (list),
     representative_texts (list, verbatim answers). ``doc_map``: id, x, y, topic, topic_label,
     text (2-D projection of the embeddings, for the document map).
@@ -124,47 +129,17 @@ def topics_frame(result: TopicResult) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # Dutch text: non-answers, lemmas, stop words
 # --------------------------------------------------------------------------------------
-_NON_ANSWERS = {
-    "",
-    "-",
-    "--",
-    ".",
-    "?",
-    "x",
-    "nvt",
-    "n.v.t",
-    "n.v.t.",
-    "geen",
-    "niets",
-    "nee",
-    "weet niet",
-    "weet ik niet",
-    "geen idee",
-    "onbekend",
-    "geen opmerkingen",
-    "n/a",
-}
-
-
 def non_answer_reason(text: Any) -> str | None:
     """Why ``text`` is not a substantive answer (None when it is one).
 
-    Uses :func:`textanalysis.ingest.non_substantive_reason` when that module is present, so
+    The same rule as at import (:func:`textanalysis.ingest.non_substantive_reason`), so
     topics and frequencies agree on what counts as an answer.
     """
+    from .ingest import non_substantive_reason
+
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return "empty"
-    text = str(text)
-    try:
-        from .ingest import non_substantive_reason
-    except ImportError:
-        non_substantive_reason = None
-    if non_substantive_reason is not None:
-        return non_substantive_reason(text)
-    norm = re.sub(r"\s+", " ", text.strip().lower()).strip(" .!")
-    if not norm:
-        return "empty"
-    return "non-answer" if norm in _NON_ANSWERS or text.strip().lower() in _NON_ANSWERS else None
+    return non_substantive_reason(str(text))
 
 
 def lemma_strings(texts: Sequence[str], cache=None) -> list[str]:
@@ -400,8 +375,9 @@ def fit_topics(
     keywords = _keywords(docs, topic_ids, embedder, stop_words, cache)
 
     # Canonical numbering: largest topic first, ties by first answer; -1 stays -1.
-    real = [t for t in topic_ids if t >= 0]
-    order = sorted(set(real), key=lambda t: (-real.count(t), topic_ids.index(t)))
+    sizes = Counter(t for t in topic_ids if t >= 0)
+    first = {t: i for i, t in reversed(list(enumerate(topic_ids)))}
+    order = sorted(sizes, key=lambda t: (-sizes[t], first[t]))
     remap = {old: new for new, old in enumerate(order)}
     remap[-1] = -1
     final = np.array([remap[t] for t in topic_ids])
@@ -445,6 +421,17 @@ def fit_topics(
     return TopicResult(assignments, topics, params, versions, doc_map)
 
 
+@contextmanager
+def _quiet_bertopic():
+    bt_logger = logging.getLogger("BERTopic")
+    level = bt_logger.level
+    bt_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        bt_logger.setLevel(level)
+
+
 def _cluster(docs, embeddings, stop_words, fast, n_topics, min_topic_size, seed, threshold):
     """BERTopic fit on precomputed embeddings; outliers reduced by embedding similarity."""
     from bertopic import BERTopic
@@ -457,7 +444,7 @@ def _cluster(docs, embeddings, stop_words, fast, n_topics, min_topic_size, seed,
         umap_model=reducer,
         hdbscan_model=clusterer,
         vectorizer_model=_vectorizer(stop_words),
-        nr_topics=nr_topics,
+        nr_topics=None,  # reduced below, after the outliers, so K means K themes
         language="multilingual",
         calculate_probabilities=False,
         verbose=False,
@@ -475,6 +462,16 @@ def _cluster(docs, embeddings, stop_words, fast, n_topics, min_topic_size, seed,
                 docs, topics, strategy="embeddings", embeddings=embeddings, threshold=threshold
             )
         ]
+        with _quiet_bertopic():  # it warns that custom assignments are the last step: they are
+            model.update_topics(docs, topics=topics, vectorizer_model=_vectorizer(stop_words))
+        labels = np.array(topics)  # centroids of the final assignment, for merging topics below
+        model.topic_embeddings_ = np.vstack(
+            [embeddings[labels == t].mean(axis=0) for t in sorted(set(topics))]
+        )
+    if nr_topics is not None and len(set(topics) - {-1}) > nr_topics:
+        # BERTopic merges the most similar topics (centroid embeddings); -1 is not counted
+        model.reduce_topics(docs, nr_topics=nr_topics + (1 if -1 in topics else 0))
+        topics = [int(t) for t in model.topics_]
     settings["outlier_share_before"] = round(before, 4)
     settings["outlier_share_after"] = round(sum(t == -1 for t in topics) / len(topics), 4)
     return topics, settings
@@ -492,9 +489,8 @@ def _keywords(
     per_topic = docs_df.groupby("Topic", as_index=False).agg({"Document": " ".join})
     vec = _vectorizer(stop_words).fit(per_topic["Document"])
     words = vec.get_feature_names_out()
-    counts = vec.transform(per_topic["Document"])
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
-    counts = counts.toarray()
+    counts = vec.transform(per_topic["Document"]).tocsr()
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).tocsr()
     multi = np.array([" " in w for w in words])
     sizes = per_topic["Topic"].map(pd.Series(topic_ids).value_counts()).to_numpy()
     mmr = MaximalMarginalRelevance(diversity=0.3, top_n_words=top_n)
@@ -504,8 +500,14 @@ def _keywords(
     for row, topic in enumerate(per_topic["Topic"]):
         # a phrase seen once in a topic of many answers is an accident, not a theme
         min_count = 2 if sizes[row] >= 5 else 1
-        scores = np.where(multi & (counts[row] < min_count), 0.0, ctfidf[row])
-        idx = sorted(np.flatnonzero(scores), key=lambda j: (-scores[j], words[j]))[:30]
+        lo, hi = ctfidf.indptr[row], ctfidf.indptr[row + 1]
+        scores = dict(zip(ctfidf.indices[lo:hi].tolist(), ctfidf.data[lo:hi].tolist(), strict=True))
+        lo, hi = counts.indptr[row], counts.indptr[row + 1]
+        seen = dict(zip(counts.indices[lo:hi].tolist(), counts.data[lo:hi].tolist(), strict=True))
+        keep = [
+            j for j, v in scores.items() if v > 0 and not (multi[j] and seen.get(j, 0) < min_count)
+        ]
+        idx = sorted(keep, key=lambda j: (-scores[j], words[j]))[:30]
         candidates[int(topic)] = [(str(words[j]), float(scores[j])) for j in idx]
     # BERTopic's MMR needs more candidates than it picks; short lists are kept as they are
     picked = mmr.extract_topics(
@@ -635,6 +637,36 @@ def uncovered_units(
     return units[mask].copy()
 
 
+def fit_question(
+    store,
+    survey: str,
+    question: str,
+    wave: str | None = None,
+    *,
+    only_uncovered: bool = False,
+    suggestions: pd.DataFrame | None = None,
+    **fit_kwargs: Any,
+) -> TopicResult:
+    """Fit topics on a stored question's units (ids are unit ids), embeddings cached in the Store.
+
+    ``only_uncovered``: leave out units with a current (confirmed) code or a row in
+    ``suggestions`` (``unit_id``/``id``, ``code``): the themes the codebook is missing.
+    """
+    units = store.units(survey, question, wave, substantive=True)
+    if only_uncovered:
+        codes = store.current_codes(survey=survey, question=question, wave=wave)[["unit_id"]]
+        if suggestions is not None and not suggestions.empty:
+            col = "unit_id" if "unit_id" in suggestions.columns else "id"
+            codes = pd.concat([codes, suggestions[[col]].rename(columns={col: "unit_id"})])
+        units = uncovered_units(units, codes)
+    fit_kwargs.setdefault("cache", store)
+    result = fit_topics(units["text"].tolist(), units["unit_id"].astype(str).tolist(), **fit_kwargs)
+    result.params.update(
+        {"survey": survey, "question": question, "wave": wave, "only_uncovered": only_uncovered}
+    )
+    return result
+
+
 # --------------------------------------------------------------------------------------
 # Topics versus codes
 # --------------------------------------------------------------------------------------
@@ -654,10 +686,8 @@ def topic_code_overlap(
             "Codes table needs columns 'id' (or 'unit_id') and 'code'; has: "
             f"{', '.join(map(str, codes_df.columns))}.",
         )
+    # codes made under an older codebook version keep their id as label rather than failing
     labels = codebook.labels() if codebook is not None else {}
-    if codebook is not None:
-        for code in sorted(set(codes_df["code"].astype(str))):
-            codebook.get(code)
     codes = codes_df[[id_col, "code"]].astype(str).drop_duplicates()
     codes = codes.rename(columns={id_col: "id"})
     themed = result.assignments[result.assignments["topic"] >= 0][["id", "topic", "topic_label"]]

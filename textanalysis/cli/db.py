@@ -9,7 +9,12 @@ from . import db_option, friendly, main, resolve_db
 
 @main.command()
 @db_option
-@click.option("--manifest", type=click.Path(dir_okay=False), default=None, help="Demo manifest (default: data/demo.yaml).")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Demo manifest (default: data/demo.yaml).",
+)
 @friendly
 def demo(db: str | None, manifest: str | None) -> None:
     """Import the constructed demo survey and codebooks (once; a second run adds nothing)."""
@@ -20,8 +25,12 @@ def demo(db: str | None, manifest: str | None) -> None:
         steps = import_demo(store, manifest)
     for s in steps:
         if s["kind"] == "import":
-            state = f"{s['new_units']} new units" if s["created"] else "already imported, nothing new"
-            click.echo(f"{s['survey']} {s['wave']} ({s['file']}): {s['respondents']} respondents, {s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicates; {state}")
+            state = (
+                f"{s['new_units']} new units" if s["created"] else "already imported, nothing new"
+            )
+            click.echo(
+                f"{s['survey']} {s['wave']} ({s['file']}): {s['respondents']} respondents, {s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicates; {state}"
+            )
         else:
             state = "saved" if s["created"] else "already stored"
             click.echo(f"codebook {s['file']} for {s['question']}: version {s['version']} {state}")
@@ -30,7 +39,9 @@ def demo(db: str | None, manifest: str | None) -> None:
 
 
 @main.command("export-db")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="JSON-lines file to write.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="JSON-lines file to write."
+)
 @db_option
 @friendly
 def export_db(out: str, db: str | None) -> None:

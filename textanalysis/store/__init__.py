@@ -54,7 +54,12 @@ Backup
     are left out: they are rebuilt on demand); ``restore(path)`` loads such a file into an
     EMPTY database (a non-empty one is refused with [S009]) with identical ids and content.
 
-Errors are :class:`~textanalysis.errors.StoreError` with codes S001-S019.
+Errors are :class:`~textanalysis.errors.StoreError`: S001 cannot open the database, S002 schema
+written by a newer version, S003 bad decision, S004 bad source, S005 unknown unit id, S006 unknown
+survey/wave, S007 unknown question, S008 bad import table, S009 restore into a non-empty
+database, S010 bad/unwritable export file, S011 no such codebook, S012 no such run, S013 blank
+name, S014 bad masking policy, S015 bad demo manifest, S016 empty memo, S017 bad score, S018 run
+not JSON-serialisable, S019 decision row lacks keys.
 """
 
 from __future__ import annotations

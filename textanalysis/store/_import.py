@@ -6,6 +6,7 @@ that is already stored is skipped, never overwritten, because decisions point at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,38 @@ STANDARD_COLUMNS = (
 REQUIRED_COLUMNS = ("respondent_id", "question_id", "unit_index", "text")
 _PG_IMPORT_LOCK = 724_3002
 _INSERT_CHUNK = 20_000
+
+
+_UNIT_INSERT_COLUMNS = (
+    "question_pk",
+    "respondent_pk",
+    "unit_index",
+    "text",
+    "cell_text",
+    "substantive",
+    "non_substantive_reason",
+    "original_text",
+    "text_hash",
+)
+
+
+def _str_list(series: pd.Series) -> list[str | None]:
+    """Values as str, missing ones (None, NaN, NA) as None."""
+    out: list[str | None] = []
+    for v in series.tolist():
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append(None)
+        else:
+            out.append(str(v))
+    return out
+
+
+def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
+    """A positional INSERT in the driver's parameter style (for exec_driver_sql executemany)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
 
 
 def check_masking(masking: str | None) -> str | None:
@@ -117,19 +150,90 @@ def respondent_attributes(result: Any, units: pd.DataFrame, attrs: list[str]) ->
     return out
 
 
-def import_units(
-    conn: Connection, result: Any, survey: str, wave: str, masking: str | None
-) -> dict[str, Any]:
+@dataclass
+class PreparedImport:
+    """Everything an import writes, computed before the write lock is taken (masking and
+    hashing can take a while; other analysts keep saving meanwhile)."""
+
+    survey: str
+    wave: str
+    masking: str | None
+    source_name: str | None
+    source_sha256: str | None
+    question_texts: dict[str, str | None]
+    respondents: dict[str, dict[str, str | None]]
+    qids: list[str]
+    rids: list[str]
+    unit_index: list[int]
+    texts: list[str]
+    cells: list[str | None]
+    substantive: list[bool]
+    reasons: list[str | None]
+    originals: list[str | None]
+    hashes: list[str]
+    summary: dict[str, int]
+
+
+def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> PreparedImport:
     survey = clean_name(survey, "survey name")
     wave = clean_name(wave, "wave label")
     masking = check_masking(masking)
     units = prepare_units(result, masking)
     attrs = attribute_columns(result, units)
     resp_attrs = respondent_attributes(result, units, attrs)
-    question_texts = {str(k): (None if v is None else str(v)) for k, v in dict(getattr(result, "questions", None) or {}).items()}
+    question_texts = {
+        str(k): (None if v is None else str(v))
+        for k, v in dict(getattr(result, "questions", None) or {}).items()
+    }
+    qids = units["question_id"].tolist()
+    rids = units["respondent_id"].tolist()
+    uix = [int(i) for i in units["unit_index"].tolist()]
+    keys = list(zip(qids, rids, uix, strict=True))
+    if len(set(keys)) != len(keys):
+        seen: set = set()
+        q, r, i = next(k for k in keys if k in seen or seen.add(k))
+        raise StoreError(
+            "S008",
+            f"The units table has unit {q}/{r}/{i} twice. Each (question, respondent, "
+            "unit_index) must be unique; choose a --duplicates policy when importing.",
+        )
+    texts = [v if v is not None else "" for v in _str_list(units["text"])]
+    subst = [bool(none_if_nan(v)) for v in units["substantive"].tolist()]
+    summary = dict(getattr(result, "summary", None) or {})
+    return PreparedImport(
+        survey=survey,
+        wave=wave,
+        masking=masking,
+        source_name=getattr(result, "source_name", None),
+        source_sha256=getattr(result, "source_sha256", None),
+        question_texts=question_texts,
+        respondents=resp_attrs,
+        qids=qids,
+        rids=rids,
+        unit_index=uix,
+        texts=texts,
+        cells=_str_list(units["cell_text"]),
+        substantive=subst,
+        reasons=_str_list(units["non_substantive_reason"]),
+        originals=_str_list(units["original_text"]),
+        hashes=[text_key(v) for v in texts],
+        summary={
+            "respondents": int(summary.get("respondents", len(resp_attrs))),
+            "units": int(summary.get("units", len(keys))),
+            "non_substantive": int(summary.get("non_substantive", sum(1 for v in subst if not v))),
+            "duplicates": int(
+                summary.get("duplicates", len(getattr(result, "duplicate_ids", None) or []))
+            ),
+        },
+    )
 
+
+def write_import(conn: Connection, prep: PreparedImport) -> dict[str, Any]:
+    """The database half of an import; the caller holds one write transaction."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_IMPORT_LOCK})
+    survey, wave, masking = prep.survey, prep.wave, prep.masking
+    question_texts, resp_attrs = prep.question_texts, prep.respondents
     now = utcnow()
     survey_pk = conn.scalar(
         select(t.surveys.c.id).where(t.surveys.c.survey == survey, t.surveys.c.wave == wave)
@@ -140,8 +244,8 @@ def import_units(
             t.surveys.insert().values(
                 survey=survey,
                 wave=wave,
-                source_name=getattr(result, "source_name", None),
-                source_sha256=getattr(result, "source_sha256", None),
+                source_name=prep.source_name,
+                source_sha256=prep.source_sha256,
                 masking=masking,
                 created_at=now,
             )
@@ -150,7 +254,7 @@ def import_units(
         conn.execute(update(t.surveys).where(t.surveys.c.id == survey_pk).values(masking=masking))
 
     # Questions: insert the new ones, fill in a missing question text.
-    qids = list(dict.fromkeys([*question_texts, *units["question_id"].unique()]))
+    qids = list(dict.fromkeys([*question_texts, *prep.qids]))
     existing_q = {
         qid: (pk, qtext)
         for pk, qid, qtext in conn.execute(
@@ -169,11 +273,15 @@ def import_units(
     for q, (pk, qtext) in existing_q.items():
         if qtext is None and question_texts.get(q):
             conn.execute(
-                update(t.questions).where(t.questions.c.id == pk).values(question_text=question_texts[q])
+                update(t.questions)
+                .where(t.questions.c.id == pk)
+                .values(question_text=question_texts[q])
             )
     q_pk = dict(
         conn.execute(
-            select(t.questions.c.question_id, t.questions.c.id).where(t.questions.c.survey_pk == survey_pk)
+            select(t.questions.c.question_id, t.questions.c.id).where(
+                t.questions.c.survey_pk == survey_pk
+            )
         ).all()
     )
 
@@ -181,9 +289,9 @@ def import_units(
     existing_r = {
         rid: (pk, a or {})
         for pk, rid, a in conn.execute(
-            select(t.respondents.c.id, t.respondents.c.respondent_id, t.respondents.c.attributes).where(
-                t.respondents.c.survey_pk == survey_pk
-            )
+            select(
+                t.respondents.c.id, t.respondents.c.respondent_id, t.respondents.c.attributes
+            ).where(t.respondents.c.survey_pk == survey_pk)
         )
     }
     new_r = [
@@ -196,7 +304,9 @@ def import_units(
     for rid, (pk, old) in existing_r.items():
         merged = {**old, **{k: v for k, v in resp_attrs.get(rid, {}).items() if v is not None}}
         if merged != old:
-            conn.execute(update(t.respondents).where(t.respondents.c.id == pk).values(attributes=merged))
+            conn.execute(
+                update(t.respondents).where(t.respondents.c.id == pk).values(attributes=merged)
+            )
     r_pk = dict(
         conn.execute(
             select(t.respondents.c.respondent_id, t.respondents.c.id).where(
@@ -205,65 +315,60 @@ def import_units(
         ).all()
     )
 
-    # Units: skip natural keys that are already stored.
-    frame = pd.DataFrame(
-        {
-            "question_pk": units["question_id"].map(q_pk).astype("int64"),
-            "respondent_pk": units["respondent_id"].map(r_pk).astype("int64"),
-            "unit_index": units["unit_index"].astype("int64"),
-            "text": units["text"].map(lambda v: "" if none_if_nan(v) is None else str(v)),
-            "cell_text": units["cell_text"].map(lambda v: None if none_if_nan(v) is None else str(v)),
-            "substantive": units["substantive"].map(lambda v: bool(none_if_nan(v))),
-            "non_substantive_reason": units["non_substantive_reason"].map(
-                lambda v: None if none_if_nan(v) is None else str(v)
-            ),
-            "original_text": units["original_text"].map(
-                lambda v: None if none_if_nan(v) is None else str(v)
-            ),
-        }
-    )
-    dup = frame.duplicated(["question_pk", "respondent_pk", "unit_index"])
-    if dup.any():
-        first = units[dup.to_numpy()].iloc[0]
-        raise StoreError(
-            "S008",
-            f"The units table has unit {first['question_id']}/{first['respondent_id']}/"
-            f"{first['unit_index']} twice. Each (question, respondent, unit_index) must be unique; "
-            "choose a --duplicates policy when importing.",
-        )
+    # Units: skip natural keys that are already stored. Plain lists and the driver's
+    # executemany keep 100,000 units well above 20,000 units/s.
+    qpk = [q_pk[q] for q in prep.qids]
+    rpk = [r_pk[r] for r in prep.rids]
+    keys = list(zip(qpk, rpk, prep.unit_index, strict=True))
     existing_u = {
         (qp, rp, ix): h
         for qp, rp, ix, h in conn.execute(
-            select(t.units.c.question_pk, t.units.c.respondent_pk, t.units.c.unit_index, t.units.c.text_hash)
+            select(
+                t.units.c.question_pk,
+                t.units.c.respondent_pk,
+                t.units.c.unit_index,
+                t.units.c.text_hash,
+            )
             .join(t.questions, t.units.c.question_pk == t.questions.c.id)
             .where(t.questions.c.survey_pk == survey_pk)
         )
     }
-    frame["text_hash"] = frame["text"].map(text_key)
-    keys = list(zip(frame["question_pk"], frame["respondent_pk"], frame["unit_index"], strict=True))
-    is_new = [k not in existing_u for k in keys]
     changed = sum(
-        1 for k, h, n in zip(keys, frame["text_hash"], is_new, strict=True) if not n and existing_u[k] != h
+        1 for k, h in zip(keys, prep.hashes, strict=True) if k in existing_u and existing_u[k] != h
     )
-    todo = frame[is_new]
-    records = todo.astype(object).to_dict("records")
-    for part in chunks(records, _INSERT_CHUNK):
-        conn.execute(t.units.insert(), list(part))
+    rows = zip(
+        qpk,
+        rpk,
+        prep.unit_index,
+        prep.texts,
+        prep.cells,
+        prep.substantive,
+        prep.reasons,
+        prep.originals,
+        prep.hashes,
+        strict=True,
+    )
+    records = [row for row in rows if row[:3] not in existing_u]
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        # COPY is several times faster than INSERT on PostgreSQL; same transaction.
+        cols = ", ".join(_UNIT_INSERT_COLUMNS)
+        with conn.connection.dbapi_connection.cursor() as cur:
+            for part in chunks(records, _INSERT_CHUNK):
+                with cur.copy(f"COPY units ({cols}) FROM STDIN") as copy:
+                    for row in part:
+                        copy.write_row(row)
+    else:
+        sql = _insert_sql(conn, "units", _UNIT_INSERT_COLUMNS)
+        for part in chunks(records, _INSERT_CHUNK):
+            conn.exec_driver_sql(sql, list(part))
 
-    summary = dict(getattr(result, "summary", None) or {})
-    duplicates = summary.get("duplicates", len(getattr(result, "duplicate_ids", None) or []))
     return {
         "survey": survey,
         "wave": wave,
-        "respondents": int(summary.get("respondents", len(resp_attrs))),
-        "units": int(summary.get("units", len(units))),
-        "non_substantive": int(
-            summary.get("non_substantive", int((~frame["substantive"].astype(bool)).sum()))
-        ),
-        "duplicates": int(duplicates),
+        **prep.summary,
         "new_units": len(records),
         "new_respondents": len(new_r),
-        "skipped_units": len(frame) - len(records),
+        "skipped_units": len(keys) - len(records),
         "changed_units": changed,
         "created": bool(new_survey or records or new_r or new_q),
     }

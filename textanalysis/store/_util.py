@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Table, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -127,15 +128,9 @@ def _json_default(obj: Any) -> Any:
 
 
 def none_if_nan(value: Any) -> Any:
-    if value is None:
+    """None for None, NaN, pd.NA and NaT; the value otherwise."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and value != value:
         return None
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
     return value

@@ -161,7 +161,8 @@ def restore(store: Store, path: Path) -> dict[str, int]:
                     name, row = item["table"], item["row"]
                 except (json.JSONDecodeError, KeyError, TypeError):
                     raise StoreError(
-                        "S010", f"Line {lineno} of '{path}' is not a valid export row. The file is damaged."
+                        "S010",
+                        f"Line {lineno} of '{path}' is not a valid export row. The file is damaged.",
                     ) from None
                 if name not in _BY_NAME:
                     raise StoreError(

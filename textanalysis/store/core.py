@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..errors import StoreError
 from . import engine as eng
 from . import schema as t
-from ._import import STANDARD_COLUMNS, import_units
+from ._import import STANDARD_COLUMNS, prepare_import, write_import
 from ._util import (
     check_decision,
     check_score,
@@ -55,7 +55,6 @@ DECISION_COLUMNS = [
 ]
 CURRENT_COLUMNS = ["unit_id", "code", "coder", "source", "score", "created_at"]
 MEMO_COLUMNS = ["memo_id", "unit_id", "code", "coder", "text", "created_at"]
-_BIG_ID_LIST = 5000  # longer unit_ids lists are filtered in pandas, not in SQL
 
 
 class Store:
@@ -100,7 +99,7 @@ class Store:
         return eng.write_transaction(self.engine)
 
     def _read(self, query: Select, columns: list[str] | None = None) -> pd.DataFrame:
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             res = conn.execute(query)
             rows = res.fetchall()
             cols = list(res.keys())
@@ -117,8 +116,9 @@ class Store:
         new_respondents, skipped_units, changed_units (stored units whose text now differs:
         kept as they were) and created (True when anything new was stored).
         """
+        prepared = prepare_import(result, survey, str(wave), masking)  # before the write lock
         with self._write() as conn:
-            return import_units(conn, result, survey, str(wave), masking)
+            return write_import(conn, prepared)
 
     # --- scope helpers ----------------------------------------------------------------
     def _check_scope(
@@ -127,7 +127,7 @@ class Store:
         """[S006]/[S007] when the survey, wave or question is not in the database."""
         if survey is None and question is None and wave is None:
             return
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             rows = conn.execute(
                 select(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.question_id).outerjoin(
                     t.questions, t.questions.c.survey_pk == t.surveys.c.id
@@ -222,7 +222,13 @@ class Store:
                 )
             )
             .where(*self._scope(survey, None, wave))
-            .group_by(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.question_id, t.questions.c.question_text, t.questions.c.id)
+            .group_by(
+                t.surveys.c.survey,
+                t.surveys.c.wave,
+                t.questions.c.question_id,
+                t.questions.c.question_text,
+                t.questions.c.id,
+            )
             .order_by(t.surveys.c.survey, t.surveys.c.wave, t.questions.c.id)
         )
         frame = self._read(query)
@@ -274,25 +280,30 @@ class Store:
         cond = self._scope(survey, question, wave)
         if substantive is not None:
             cond.append(u.c.substantive.is_(bool(substantive)))
+        # IN (subquery) rather than a correlated EXISTS: SQLite builds the coder's unit set
+        # once instead of scanning that coder's decisions for every unit.
         if uncoded_by is not None:
-            cond.append(~exists().where(d.c.unit_id == u.c.id, d.c.coder == uncoded_by))
+            cond.append(u.c.id.not_in(select(d.c.unit_id).where(d.c.coder == uncoded_by)))
         if coded_by is not None:
-            cond.append(exists().where(d.c.unit_id == u.c.id, d.c.coder == coded_by))
+            cond.append(u.c.id.in_(select(d.c.unit_id).where(d.c.coder == coded_by)))
         if code is not None:
             current = _current_subquery(coder=coded_by, code=code)
             cond.append(u.c.id.in_(select(current.c.unit_id)))
         if _assigned is not None:
             a = t.assignments
             cond.append(
-                exists().where(a.c.unit_id == u.c.id, a.c.coder == _assigned[0], a.c.purpose == _assigned[1])
+                u.c.id.in_(
+                    select(a.c.unit_id).where(
+                        a.c.coder == _assigned[0], a.c.purpose == _assigned[1]
+                    )
+                )
             )
-        ids = None if unit_ids is None else [check_unit_id(i) for i in unit_ids]
-        if ids is not None and len(ids) <= _BIG_ID_LIST:
-            cond.append(u.c.id.in_(ids))
+        if unit_ids is not None:
+            cond.append(u.c.id.in_(_id_list(unit_ids)))
         frame = self._read(query.where(*cond).order_by(u.c.id))
-        if ids is not None and len(ids) > _BIG_ID_LIST:
-            frame = frame[frame["unit_id"].isin(set(ids))].reset_index(drop=True)
-        return _expand_attributes(frame, UNIT_COLUMNS + (["original_text"] if include_original else []))
+        return _expand_attributes(
+            frame, UNIT_COLUMNS + (["original_text"] if include_original else [])
+        )
 
     def respondents(self, survey: str, wave: str | None = None) -> pd.DataFrame:
         """respondent_id, wave, survey and one column per attribute."""
@@ -379,8 +390,7 @@ class Store:
         if coder is not None:
             cond.append(d.c.coder == coder)
         if unit_ids is not None:
-            ids = [check_unit_id(i) for i in unit_ids]
-            cond.append(d.c.unit_id.in_(ids))
+            cond.append(d.c.unit_id.in_(_id_list(unit_ids)))
         return query.where(*cond)
 
     def decisions(
@@ -447,7 +457,7 @@ class Store:
         query = self._decision_query(
             [d.c.coder], survey=survey, question=question, wave=wave, coder=None, unit_ids=None
         ).distinct()
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             return sorted(conn.scalars(query))
 
     def progress(self, survey: str, question: str, wave: str | None = None) -> pd.DataFrame:
@@ -456,9 +466,11 @@ class Store:
         self._check_scope(survey, question, wave)
         u, d = t.units, t.decisions
         scope = self._scope(survey, question, wave)
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             total = conn.scalar(
-                select(func.count()).select_from(self._unit_join(u)).where(*scope, u.c.substantive.is_(True))
+                select(func.count())
+                .select_from(self._unit_join(u))
+                .where(*scope, u.c.substantive.is_(True))
             )
             rows = conn.execute(
                 select(d.c.coder, func.count(func.distinct(d.c.unit_id)))
@@ -560,7 +572,9 @@ class Store:
         if question is not None:
             query = query.where(c.c.question == question)
         frame = self._read(query)
-        frame["question"] = pd.Series([q or None for q in frame["question"]], index=frame.index, dtype=object)
+        frame["question"] = pd.Series(
+            [q or None for q in frame["question"]], index=frame.index, dtype=object
+        )
         return frame
 
     def load_codebook(self, version: str | None = None, question: str | None = None) -> Any:
@@ -572,7 +586,7 @@ class Store:
         query = select(c.c.content_hash, c.c.question, c.c.yaml_text).order_by(c.c.id.desc())
         if version is not None:
             query = query.where(c.c.content_hash == version)
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             rows = conn.execute(query).all()
         if question is not None:
             exact = [r for r in rows if r.question == question]
@@ -583,7 +597,8 @@ class Store:
                     r
                     for r in rows
                     if r.question == ""
-                    and question in parse_codebook(r.yaml_text, f"stored codebook {r.content_hash}").questions
+                    and question
+                    in parse_codebook(r.yaml_text, f"stored codebook {r.content_hash}").questions
                 ]
         if not rows:
             what = f"version '{version}'" if version else "any version"
@@ -599,7 +614,7 @@ class Store:
     def nlp_get(self, pipeline_key: str, hashes: Sequence[str]) -> dict[str, bytes]:
         n = t.nlp_cache
         out: dict[str, bytes] = {}
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             for part in chunks(list(dict.fromkeys(hashes))):
                 out.update(
                     conn.execute(
@@ -611,14 +626,17 @@ class Store:
         return {k: bytes(v) for k, v in out.items()}
 
     def nlp_put(self, pipeline_key: str, items: dict[str, bytes]) -> None:
-        rows = [{"pipeline_key": pipeline_key, "text_hash": h, "data": bytes(b)} for h, b in items.items()]
+        rows = [
+            {"pipeline_key": pipeline_key, "text_hash": h, "data": bytes(b)}
+            for h, b in items.items()
+        ]
         with self._write() as conn:
             insert_ignore(conn, t.nlp_cache, rows)
 
     def embeddings_get(self, embedder_key: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         e = t.embeddings
         out: dict[str, np.ndarray] = {}
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             for part in chunks(list(dict.fromkeys(hashes))):
                 for h, dim, data in conn.execute(
                     select(e.c.text_hash, e.c.dim, e.c.data).where(
@@ -632,7 +650,14 @@ class Store:
         rows = []
         for h, vec in vectors.items():
             arr = np.ascontiguousarray(np.asarray(vec, dtype=np.float32).ravel())
-            rows.append({"embedder_key": embedder_key, "text_hash": h, "dim": arr.size, "data": arr.tobytes()})
+            rows.append(
+                {
+                    "embedder_key": embedder_key,
+                    "text_hash": h,
+                    "dim": arr.size,
+                    "data": arr.tobytes(),
+                }
+            )
         with self._write() as conn:
             insert_ignore(conn, t.embeddings, rows)
 
@@ -653,21 +678,27 @@ class Store:
         with self._write() as conn:
             res = conn.execute(
                 t.runs.insert().values(
-                    kind=kind, params=params_json, result_json=result_json, result_blob=blob, created_at=utcnow()
+                    kind=kind,
+                    params=params_json,
+                    result_json=result_json,
+                    result_blob=blob,
+                    created_at=utcnow(),
                 )
             )
             return int(res.inserted_primary_key[0])
 
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         r = t.runs
-        query = select(r.c.id.label("run_id"), r.c.kind, r.c.params, r.c.created_at).order_by(r.c.id)
+        query = select(r.c.id.label("run_id"), r.c.kind, r.c.params, r.c.created_at).order_by(
+            r.c.id
+        )
         if kind is not None:
             query = query.where(r.c.kind == kind)
         return self._read(query, ["run_id", "kind", "params", "created_at"])
 
     def load_run(self, run_id: int) -> dict[str, Any]:
         r = t.runs
-        with self.engine.connect() as conn:
+        with eng.read_connection(self.engine) as conn:
             row = conn.execute(select(r).where(r.c.id == int(run_id))).first()
         if row is None:
             raise StoreError(
@@ -694,18 +725,24 @@ class Store:
             return insert_ignore(
                 conn,
                 t.assignments,
-                [{"unit_id": i, "coder": coder, "purpose": purpose, "created_at": now} for i in ids],
+                [
+                    {"unit_id": i, "coder": coder, "purpose": purpose, "created_at": now}
+                    for i in ids
+                ],
             )
 
     def assigned_units(
-        self, coder: str, survey: str, question: str, purpose: str = "double", wave: str | None = None
+        self,
+        coder: str,
+        survey: str,
+        question: str,
+        purpose: str = "double",
+        wave: str | None = None,
     ) -> pd.DataFrame:
         """The units (as :meth:`units`) assigned to ``coder`` for ``purpose``."""
         return self.units(survey, question, wave, _assigned=(coder, purpose))
 
-    def assignments(
-        self, *, coder: str | None = None, purpose: str | None = None
-    ) -> pd.DataFrame:
+    def assignments(self, *, coder: str | None = None, purpose: str | None = None) -> pd.DataFrame:
         a = t.assignments
         query = select(a.c.unit_id, a.c.coder, a.c.purpose, a.c.created_at).order_by(a.c.id)
         if coder is not None:
@@ -730,8 +767,16 @@ class Store:
     def is_empty(self) -> bool:
         from .backup import CONTENT_TABLES
 
-        with self.engine.connect() as conn:
-            return all(conn.scalar(select(func.count()).select_from(tab)) == 0 for tab in CONTENT_TABLES)
+        with eng.read_connection(self.engine) as conn:
+            return all(
+                conn.scalar(select(func.count()).select_from(tab)) == 0 for tab in CONTENT_TABLES
+            )
+
+
+def _id_list(unit_ids: Iterable[int]):
+    """Validated integer ids rendered inline (no bound-parameter limit for long lists)."""
+    ids = sorted({check_unit_id(i) for i in unit_ids})
+    return bindparam("unit_ids", ids, expanding=True, literal_execute=True)
 
 
 def _current_subquery(coder: str | None = None, code: str | None = None):
@@ -743,7 +788,10 @@ def _current_subquery(coder: str | None = None, code: str | None = None):
     if code is not None:
         cond.append(d.c.code == code)
     latest = (
-        select(func.max(d.c.id).label("id")).where(*cond).group_by(d.c.unit_id, d.c.code, d.c.coder).subquery()
+        select(func.max(d.c.id).label("id"))
+        .where(*cond)
+        .group_by(d.c.unit_id, d.c.code, d.c.coder)
+        .subquery()
     )
     return (
         select(d.c.unit_id, d.c.code, d.c.coder)

@@ -37,10 +37,15 @@ def read_manifest(path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("imports"), list):
         raise StoreError(
-            "S015", f"Demo manifest '{path}' has no 'imports:' list. See data/README.md for the format."
+            "S015",
+            f"Demo manifest '{path}' has no 'imports:' list. See data/README.md for the format.",
         )
     for i, entry in enumerate(data["imports"]):
-        missing = [k for k in ("file", "survey", "wave", "id_column", "questions") if k not in (entry or {})]
+        missing = [
+            k
+            for k in ("file", "survey", "wave", "id_column", "questions")
+            if k not in (entry or {})
+        ]
         if missing:
             raise StoreError(
                 "S015",
@@ -71,7 +76,10 @@ def import_demo(store: Store, manifest: Path | None = None) -> list[dict[str, An
             duplicates=entry.get("duplicates", "most-complete"),
         )
         summary = store.import_result(
-            result, survey=str(entry["survey"]), wave=str(entry["wave"]), masking=entry.get("masking")
+            result,
+            survey=str(entry["survey"]),
+            wave=str(entry["wave"]),
+            masking=entry.get("masking"),
         )
         steps.append({"kind": "import", "file": entry["file"], **summary})
     known = set(store.codebooks()["version"])

@@ -26,7 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from ..errors import StoreError
@@ -58,7 +58,8 @@ def resolve(db: str | os.PathLike[str] | None = None) -> str:
         )
     if path.is_dir():
         raise StoreError(
-            "S001", f"Database path '{raw}' is a folder. Give a file name such as '{raw}/textanalysis.db'."
+            "S001",
+            f"Database path '{raw}' is a folder. Give a file name such as '{raw}/textanalysis.db'.",
         )
     return "sqlite:///" + path.as_posix()
 
@@ -148,11 +149,34 @@ def _begin_immediate(dbapi_conn) -> None:  # noqa: ANN001
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction: committed when the block ends, rolled back on any error."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.info[_WRITE_FLAG] = True
-        with conn.begin():
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                conn.info[_WRITE_FLAG] = True
+            with conn.begin():
+                yield conn
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        raise unavailable(engine, exc, "nothing of this step was saved") from None
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    try:
+        with engine.connect() as conn:
             yield conn
+    except OperationalError as exc:
+        raise unavailable(engine, exc, "nothing was read") from None
+
+
+def unavailable(engine: Engine, exc: Exception, what: str) -> StoreError:
+    """[S001] for a database that went away, is locked too long, is read-only or full."""
+    orig = getattr(exc, "orig", None) or exc
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return StoreError(
+        "S001",
+        f"Database '{display_url(str(engine.url))}' failed: {detail} ({what}). Check that the "
+        "database is reachable and writable (disk space, permissions, server) and try again.",
+    )
 
 
 def alembic_config() -> Config:

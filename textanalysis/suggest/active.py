@@ -44,7 +44,7 @@ def select_diverse(
     n = min(n, len(utility))
     if emb is None or len(utility) == 0:
         return list(np.argsort(-utility, kind="stable")[:n])
-    u = (utility - utility.min()) / (np.ptp(utility) or 1.0)
+    u = np.clip(utility, 0, None) / (utility.max() if utility.max() > 0 else 1.0)
     max_sim = np.zeros(len(u))
     if labelled_emb is not None and len(labelled_emb):
         max_sim = np.clip((emb @ labelled_emb.T).max(axis=1), 0, 1)

@@ -106,6 +106,17 @@ def label_matrix(
     return M
 
 
+def small_logistic(C: float = 1.0):
+    """Logistic regression for a handful of dense features (score mappings, the stacker).
+
+    liblinear is several times faster than lbfgs here; a large intercept scaling keeps the
+    (unpenalised in spirit) intercept free to express rare codes' low base rates.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, solver="liblinear", intercept_scaling=10.0, max_iter=500)
+
+
 def logit(p: np.ndarray, eps: float = 1e-4) -> np.ndarray:
     p = np.clip(p, eps, 1 - eps)
     return np.log(p / (1 - p))

@@ -48,6 +48,7 @@ class FeatureBuilder:
             sublinear_tf=True,
             lowercase=True,
         ).fit([t.lower() for t in texts])
+        self.n_sparse_ = len(self.word_.vocabulary_) + len(self.char_.vocabulary_)
         return self
 
     def transform(
@@ -60,12 +61,28 @@ class FeatureBuilder:
         return sp.hstack(parts, format="csr")
 
 
+class _Linear:
+    """One code's linear scorer: raw = X @ coef + intercept, probability = sigmoid(a * raw + b)."""
+
+    def __init__(self, coef: np.ndarray, intercept: float, a: float = 1.0, b: float = 0.0) -> None:
+        self.coef_ = np.asarray(coef, dtype=float).reshape(1, -1)
+        self.intercept_ = np.array([intercept])
+        self.a, self.b = a, b
+
+
 class ClassifierSuggester(BaseSuggester):
-    """One-vs-rest logistic regression on lemma/char TF-IDF (+ embeddings).
+    """One-vs-rest linear classifier on lemma/char TF-IDF (+ embeddings).
+
+    ``solver="ridge"`` (default up to ``max_ridge`` answers): regularised least squares for all
+    codes at once in its dual (kernel) form, one Cholesky factorisation, with *exact*
+    leave-one-out scores for free (``loo_scores_``), each code's scores then mapped to
+    probabilities by Platt scaling on those leave-one-out scores. That makes re-training
+    after every few confirmations cheap. ``solver="logistic"``: one-vs-rest logistic regression
+    with balanced class weights (used above ``max_ridge`` answers).
 
     Parameters: ``codebook``; ``min_examples`` confirmed answers a code needs before the
-    classifier scores it; ``C`` inverse regularisation; ``use_embeddings``; ``embedder``/``cache``
-    as for the similarity suggester.
+    classifier scores it; ``C`` inverse regularisation (ridge: alpha = 1/C); ``use_embeddings``;
+    ``embedder``/``cache`` as for the similarity suggester.
     """
 
     def __init__(
@@ -77,9 +94,13 @@ class ClassifierSuggester(BaseSuggester):
         embedder=None,
         cache=None,
         codes: list[str] | None = None,
+        solver: str = "ridge",
+        max_ridge: int = 5000,
     ) -> None:
         self.codebook = codebook
         self.codes = codes
+        self.solver = solver
+        self.max_ridge = max_ridge
         self.min_examples = min_examples
         self.C = C
         self.use_embeddings = use_embeddings
@@ -117,16 +138,50 @@ class ClassifierSuggester(BaseSuggester):
         if X is None:
             X = features.transform(texts, emb=self._embed(texts))
         self.support_ = Ym.sum(axis=0).astype(int)
-        self.models_: dict[int, LogisticRegression] = {}
+        self.models_: dict[int, _Linear] = {}
+        self.loo_scores_ = None
         n = len(texts)
-        for j in range(len(self.codes_)):
-            pos = int(self.support_[j])
-            if pos < self.min_examples or pos >= n:
-                continue
-            self.models_[j] = LogisticRegression(
-                C=self.C, class_weight="balanced", solver="liblinear", max_iter=200
-            ).fit(X, Ym[:, j])
+        cols = [j for j in range(len(self.codes_)) if self.min_examples <= self.support_[j] < n]
+        if not cols:
+            return self
+        if self.solver == "ridge" and n <= self.max_ridge:
+            self._fit_ridge(X, Ym, cols)
+        else:
+            for j in cols:
+                lr = LogisticRegression(
+                    C=self.C, class_weight="balanced", solver="liblinear", dual=True, max_iter=500
+                ).fit(X, Ym[:, j])
+                self.models_[j] = _Linear(lr.coef_[0], lr.intercept_[0])
         return self
+
+    def _fit_ridge(self, X, Ym: np.ndarray, cols: list[int]) -> None:
+        """Kernel ridge with a bias column; exact leave-one-out via the hat matrix diagonal."""
+        from scipy.linalg import cho_factor, cho_solve
+        from scipy.linalg.lapack import dpotri
+
+        n = X.shape[0]
+        alpha = 1.0 / self.C
+        ns = getattr(self.features_, "n_sparse_", X.shape[1])
+        K = (X[:, :ns] @ X[:, :ns].T).toarray() + 1.0  # +1: the bias feature
+        if X.shape[1] > ns:  # dense embedding block: BLAS, not sparse products
+            E = X[:, ns:].toarray()
+            K += E @ E.T
+        M = K + alpha * np.eye(n)
+        cho = cho_factor(M, lower=True, check_finite=False)
+        T = Ym[:, cols].astype(float)
+        A = cho_solve(cho, T, check_finite=False)  # dual coefficients, n x codes
+        fitted = K @ A
+        inv, info = dpotri(cho[0], lower=1)
+        Minv_diag = np.diag(inv) if info == 0 else np.diag(cho_solve(cho, np.eye(n)))
+        h = 1.0 - alpha * Minv_diag  # diag of the hat matrix K M^-1 = I - alpha M^-1
+        loo = (fitted - h[:, None] * T) / np.maximum(1.0 - h[:, None], 1e-9)
+        W = np.asarray(X.T @ A)  # primal weights, features x codes
+        b = A.sum(axis=0)
+        pa, pb = _platt(loo, T)
+        self.loo_scores_ = np.full((n, len(self.codes_)), np.nan)
+        self.loo_scores_[:, cols] = 1.0 / (1.0 + np.exp(-(pa * loo + pb)))
+        for k, j in enumerate(cols):
+            self.models_[j] = _Linear(W[:, k], b[k], pa[k], pb[k])
 
     def active_codes(self) -> list[str]:
         check_is_fitted(self)
@@ -143,7 +198,10 @@ class ClassifierSuggester(BaseSuggester):
             cols = sorted(self.models_)
             W = np.vstack([self.models_[j].coef_[0] for j in cols])
             b = np.array([self.models_[j].intercept_[0] for j in cols])
-            S[:, cols] = 1.0 / (1.0 + np.exp(-(X @ W.T + b)))
+            a = np.array([self.models_[j].a for j in cols])
+            c = np.array([self.models_[j].b for j in cols])
+            raw = np.asarray(X @ W.T) + b
+            S[:, cols] = 1.0 / (1.0 + np.exp(-(a * raw + c)))
         return S
 
     def explain(self, texts: Sequence[str], *, X=None) -> list[list[Evidence]]:
@@ -183,3 +241,35 @@ class ClassifierSuggester(BaseSuggester):
                 )
             out.append(evs)
         return out
+
+
+def _platt(
+    raw: np.ndarray, y: np.ndarray, iters: int = 30, l2: float = 1e-3
+) -> tuple[np.ndarray, np.ndarray]:
+    """Platt scaling of each column's leave-one-out scores, sigmoid(a * raw + b), all columns at
+    once by Newton's method (tiny ridge penalty on ``a`` keeps separable codes finite)."""
+    n, m = raw.shape
+    a, b = np.ones(m), np.zeros(m)
+    # Platt's smoothed targets avoid infinite weights when a code is perfectly separated
+    pos = y.sum(axis=0)
+    t = np.where(y > 0, (pos + 1) / (pos + 2), 1 / (n - pos + 2))
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(a * raw + b)))
+        w = np.maximum(p * (1 - p), 1e-9)
+        g_a = ((p - t) * raw).sum(axis=0) + l2 * a
+        g_b = (p - t).sum(axis=0)
+        h_aa = (w * raw * raw).sum(axis=0) + l2
+        h_ab = (w * raw).sum(axis=0)
+        h_bb = w.sum(axis=0)
+        det = h_aa * h_bb - h_ab**2
+        det = np.where(np.abs(det) < 1e-12, 1e-12, det)
+        da = (h_bb * g_a - h_ab * g_b) / det
+        db = (h_aa * g_b - h_ab * g_a) / det
+        a, b = a - da, b - db
+        if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+            break
+        if np.max(np.abs(da)) + np.max(np.abs(db)) < 1e-6:
+            break
+    bad = ~(np.isfinite(a) & np.isfinite(b))
+    a[bad], b[bad] = 1.0, 0.0
+    return a, b

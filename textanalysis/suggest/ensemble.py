@@ -14,13 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, KFold
 from spacy.lang.nl.stop_words import STOP_WORDS
 
 from ..codebook import Codebook
 from . import _text
-from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, logit
+from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, logit, small_logistic
 from .calibration import CalibrationReport, calibration_report, f1_thresholds
 from .classifier import ClassifierSuggester, FeatureBuilder
 from .rules import RuleSuggester
@@ -103,22 +102,29 @@ class EnsembleSuggester(BaseSuggester):
         R, rule_ev = self.rules_.score_with_evidence(texts)
         N = negated_matrix(rule_ev, self.code_index_, R.shape)
         n = len(texts)
-        sim_oof = np.zeros((n, len(self.codes_)))
-        clf_oof = np.full((n, len(self.codes_)), np.nan)
         folds = min(self.cv, n)
-        for tr, te in KFold(folds, shuffle=True, random_state=self.random_state).split(
-            np.arange(n)
-        ):
-            tr_texts = [texts[i] for i in tr]
-            sim = self._sim()
-            sim.fit(tr_texts, _sets(Ym[tr], self.codes_), X_emb=A[tr])
-            sim_oof[te] = sim.predict_scores([texts[i] for i in te], X_emb=A[te])
-            clf = self._clf().fit(tr_texts, Ym[tr], X=X[tr], features=self.features_)
-            clf_oof[te] = clf.predict_scores([texts[i] for i in te], X=X[te])
+        final_clf = self._clf()
+        if final_clf.solver == "ridge" and n <= final_clf.max_ridge:
+            # exact leave-one-out scores come with the fits: no refitting per fold
+            self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
+            self.classifier_ = final_clf.fit(texts, Ym, X=X, features=self.features_)
+            sim_oof, clf_oof = self.similarity_.loo_scores_, self.classifier_.loo_scores_
+        else:
+            sim_oof = np.zeros((n, len(self.codes_)))
+            clf_oof = np.full((n, len(self.codes_)), np.nan)
+            split = KFold(folds, shuffle=True, random_state=self.random_state).split(np.arange(n))
+            for tr, te in split:
+                tr_texts = [texts[i] for i in tr]
+                sim = self._sim().fit(tr_texts, _sets(Ym[tr], self.codes_), X_emb=A[tr])
+                sim_oof[te] = sim.predict_scores([texts[i] for i in te], X_emb=A[te])
+                clf = self._clf().fit(tr_texts, Ym[tr], X=X[tr], features=self.features_)
+                clf_oof[te] = clf.predict_scores([texts[i] for i in te], X=X[te])
+            self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
+            self.classifier_ = final_clf.fit(texts, Ym, X=X, features=self.features_)
         self.prior_ = (Ym.sum(axis=0) + 0.5) / (n + 1.0)
         Z = self._stack_features(R, sim_oof, clf_oof, N)
         yv = Ym.reshape(-1)
-        self.stacker_ = LogisticRegression(C=1.0, max_iter=1000).fit(Z, yv)
+        self.stacker_ = small_logistic().fit(Z, yv)
         # honest ensemble scores: cross-validate the stacker itself, answers kept together
         groups = np.repeat(np.arange(n), len(self.codes_))
         oof = np.zeros(len(yv))
@@ -126,18 +132,12 @@ class EnsembleSuggester(BaseSuggester):
             if yv[tr].min() == yv[tr].max():
                 oof[te] = yv[tr].mean()
                 continue
-            oof[te] = (
-                LogisticRegression(C=1.0, max_iter=1000)
-                .fit(Z[tr], yv[tr])
-                .predict_proba(Z[te])[:, 1]
-            )
+            oof[te] = small_logistic().fit(Z[tr], yv[tr]).predict_proba(Z[te])[:, 1]
         self.oof_scores_ = oof.reshape(n, len(self.codes_))
         self.train_Y_ = Ym
         self.thresholds_, self.global_threshold_ = f1_thresholds(
             Ym, self.oof_scores_, self.min_examples
         )
-        self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
-        self.classifier_ = self._clf().fit(texts, Ym, X=X, features=self.features_)
         return self
 
     def _stack_features(
@@ -148,7 +148,10 @@ class EnsembleSuggester(BaseSuggester):
         s = logit(Ssim)
         prior = np.broadcast_to(logit(self.prior_), R.shape)
         mf = m.astype(float)
-        cols = [k, mf, R, s, R * mf, s * mf, prior, N]
+        cold = logit(
+            _cold_combination(R, Ssim, N)
+        )  # the stacker can always fall back to cold start
+        cols = [k, mf, R, s, R * mf, s * mf, prior, N, cold]
         return np.stack([c.reshape(-1) for c in cols], axis=1)
 
     # --- prediction -----------------------------------------------------------------
@@ -172,8 +175,7 @@ class EnsembleSuggester(BaseSuggester):
     def _combine(self, comp: dict[str, np.ndarray]) -> np.ndarray:
         R, S, N = comp["rules"], comp["similarity"], comp["negated"]
         if self.stacker_ is None:
-            # similarity cannot read "geen"/"niet": where the rules saw only negated mentions, trust it less
-            return 1 - (1 - R) * (1 - S * np.where(N > 0, NEGATED_SIMILARITY, 1.0))
+            return _cold_combination(R, S, N)
         Z = self._stack_features(R, S, comp["classifier"], N)
         return self.stacker_.predict_proba(Z)[:, 1].reshape(R.shape)
 
@@ -248,28 +250,40 @@ class EnsembleSuggester(BaseSuggester):
         strong_rule = any(ev.score >= 0.5 for ev in rule_hits)
         return parts, ("rules" if strong_rule else "similarity")
 
-    def _classifier_words(self, texts, comp) -> dict[tuple[int, int], str]:
-        """Lemma n-grams in the answer that pushed the classifier towards each code."""
-        clf = self.classifier_
-        lemmas = _text.lemma_strings(texts)
-        Xw = clf.features_.word_.transform(lemmas).tocsr()
-        names = clf.features_.word_.get_feature_names_out()
-        out = {}
-        for j, model in clf.models_.items():
-            coef = model.coef_[0][: Xw.shape[1]]
-            for r in range(Xw.shape[0]):
-                row = Xw.getrow(r)
-                if row.nnz == 0:
-                    continue
-                c = coef[row.indices] * row.data
-                top = [
-                    names[row.indices[i]]
-                    for i in np.argsort(-c)
-                    if c[i] > 0 and not set(names[row.indices[i]].split()) <= STOP_WORDS
-                ][:3]
-                if top:
-                    out[(r, j)] = ", ".join(f"'{w}'" for w in top)
-        return out
+    def _classifier_words(self, texts, comp) -> _ClassifierWords:
+        return _ClassifierWords(self.classifier_, texts)
+
+
+class _ClassifierWords:
+    """Lemma n-grams in an answer that pushed the classifier towards a code, computed only for
+    the (answer, code) pairs that end up in the output."""
+
+    def __init__(self, clf: ClassifierSuggester, texts: Sequence[str]) -> None:
+        self.clf = clf
+        self.Xw = clf.features_.word_.transform(_text.lemma_strings(texts)).tocsr()
+        self.names = clf.features_.word_.get_feature_names_out()
+        self.is_stop = np.array([set(n.split()) <= STOP_WORDS for n in self.names], dtype=bool)
+
+    def get(self, key: tuple[int, int]) -> str | None:
+        r, j = key
+        model = self.clf.models_.get(j)
+        if model is None:
+            return None
+        lo, hi = self.Xw.indptr[r], self.Xw.indptr[r + 1]
+        idx, data = self.Xw.indices[lo:hi], self.Xw.data[lo:hi]
+        if len(idx) == 0:
+            return None
+        c = model.coef_[0][idx] * data
+        top = [self.names[idx[i]] for i in np.argsort(-c) if c[i] > 0 and not self.is_stop[idx[i]]][
+            :3
+        ]
+        return ", ".join(f"'{w}'" for w in top) if top else None
+
+
+def _cold_combination(R: np.ndarray, S: np.ndarray, N: np.ndarray) -> np.ndarray:
+    """Noisy-or of rules and similarity; similarity cannot read "geen"/"niet", so where the rules
+    saw only negated mentions it counts less."""
+    return 1 - (1 - R) * (1 - S * np.where(N > 0, NEGATED_SIMILARITY, 1.0))
 
 
 def _sets(Ym: np.ndarray, codes: Sequence[str]) -> list[set[str]]:

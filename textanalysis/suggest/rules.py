@@ -11,6 +11,7 @@ wachtlijsten meer", "niet zozeer de werkdruk") lowers the hit's weight and says 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,6 +46,11 @@ CLAUSE_BREAKS = {
     "maar", "echter", "want", "omdat", "doordat", "terwijl", "hoewel", "dus", "daarom", "wel", "en", "of",
 }  # fmt: skip
 
+_HITS: OrderedDict = (
+    OrderedDict()
+)  # (rules key, text) -> hits, shared by refits of the same codebook
+_HITS_MAX = 200_000
+
 W_KEYWORD = 0.75
 W_PHRASE = 0.85
 W_PATTERN = 0.85
@@ -76,6 +82,7 @@ class RuleSuggester(BaseSuggester):
     # --- fitting --------------------------------------------------------------------
     def fit(self, texts: Sequence[str] | None = None, Y=None) -> RuleSuggester:
         self._set_codes()
+        self.key_ = (self.codebook.content_hash, self.negation_window, self.compounds)
         kw_items: list[tuple[str, str]] = []  # (code, keyword)
         for code, _, _ in self.codebook.iter_codes():
             for kw in code.keywords:
@@ -150,9 +157,31 @@ class RuleSuggester(BaseSuggester):
         texts = list(texts)
         S = np.zeros((len(texts), len(self.codes_)), dtype=float)
         evidence: list[list[Evidence]] = []
-        for r, (text, doc) in enumerate(zip(texts, _text.process(texts), strict=True)):
+        # rules learn nothing: hits are cached per (rules, text), so re-training never re-matches
+        todo = [t for t in dict.fromkeys(texts) if (self.key_, t) not in _HITS]
+        for text, doc in zip(todo, _text.process(todo), strict=True):
             hits = self._hits(text, _text.lemma_copy(doc))
-            hits = [ev for ev in hits if ev.code in self.code_index_]
+            hits.sort(key=lambda e: (-e.score, e.start or 0))
+            _HITS[(self.key_, text)] = hits
+            if len(_HITS) > _HITS_MAX:
+                _HITS.popitem(last=False)
+        for r, text in enumerate(texts):
+            hits = [ev for ev in _HITS.get((self.key_, text), []) if ev.code in self.code_index_]
+            for ev in hits:
+                j = self.code_index_[ev.code]
+                S[r, j] = 1 - (1 - S[r, j]) * (1 - ev.score)
+            evidence.append(hits)
+        if todo and any((self.key_, t) not in _HITS for t in texts):  # evicted: recompute plainly
+            return self._uncached(texts)
+        return S, evidence
+
+    def _uncached(self, texts: list[str]) -> tuple[np.ndarray, list[list[Evidence]]]:
+        S = np.zeros((len(texts), len(self.codes_)), dtype=float)
+        evidence = []
+        for r, (text, doc) in enumerate(zip(texts, _text.process(texts), strict=True)):
+            hits = [
+                ev for ev in self._hits(text, _text.lemma_copy(doc)) if ev.code in self.code_index_
+            ]
             for ev in hits:
                 j = self.code_index_[ev.code]
                 S[r, j] = 1 - (1 - S[r, j]) * (1 - ev.score)

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..codebook import Codebook
-from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, sigmoid
+from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, sigmoid, small_logistic
 
 # Fallback mapping when the codebook has too few examples to calibrate on: a cosine of about
 # 0.5 to the definition is "maybe", clearly the best code for the answer is more likely.
@@ -92,13 +91,15 @@ class SimilaritySuggester(BaseSuggester):
         self.train_emb_ = None
         self.train_Y_ = None
         self.mapping_ = None
+        self.loo_scores_ = None
+        F_train = None
 
         if texts is not None and Y is not None and len(texts) > 0:
             Ym = label_matrix(Y, self.codes_, self.codebook)
             A = self.embed(texts) if X_emb is None else X_emb
+            F_train = self._features(A, list(texts), train_emb=A, train_Y=Ym, loo=True)
             if Ym.sum() >= 5 and (Ym.sum(axis=0) > 0).sum() >= 2:
-                F = self._features(A, list(texts), train_emb=A, train_Y=Ym, loo=True)
-                self.mapping_ = _fit_mapping(F, Ym, self.C)
+                self.mapping_ = _fit_mapping(F_train, Ym, self.C)
             self.train_emb_ = A
             self.train_Y_ = Ym
         if self.mapping_ is None and len(examples) >= 5:
@@ -119,6 +120,9 @@ class SimilaritySuggester(BaseSuggester):
                 F2, Y2 = F.reshape(-1, F.shape[-1]), Yex.reshape(-1)
             if Y2.min() != Y2.max():
                 self.mapping_ = _fit_mapping(F2, Y2, self.C, flat=True)
+        if F_train is not None:
+            # leave-one-out scores of the training answers (their own code never counts as a neighbour)
+            self.loo_scores_ = self._scores(F_train)
         return self
 
     # --- features -------------------------------------------------------------------
@@ -230,7 +234,7 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _fit_mapping(F: np.ndarray, Y: np.ndarray, C: float, flat: bool = False) -> LogisticRegression:
+def _fit_mapping(F: np.ndarray, Y: np.ndarray, C: float, flat: bool = False) -> object:
     X = F if flat else F.reshape(-1, F.shape[-1])
     y = Y if flat else Y.reshape(-1)
-    return LogisticRegression(C=C, max_iter=500).fit(X, y)
+    return small_logistic(C).fit(X, y)

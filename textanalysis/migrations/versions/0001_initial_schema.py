@@ -82,9 +82,7 @@ def upgrade() -> None:
         sa.Column("codebook_version", sa.String(64)),
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
-    op.create_index(
-        "ix_decisions_unit_code_coder", "decisions", ["unit_id", "code", "coder", "id"]
-    )
+    op.create_index("ix_decisions_unit_code_coder", "decisions", ["unit_id", "code", "coder", "id"])
     op.create_table(
         "memos",
         sa.Column("id", sa.Integer, primary_key=True),
