@@ -102,11 +102,11 @@ def fmt(d: dict) -> str:
     return f"micro-F1 {d['micro_f1']:.3f}  macro-F1 {d['macro_f1']:.3f}  top-3 recall {d['top3_recall']:.3f}"
 
 
-def question_report(name: str, cb: Codebook, texts, Y, folds: int) -> dict:
+def question_report(name: str, cb: Codebook, texts, Y, folds: int, solver: str = "ridge") -> dict:
     codes = cb.code_ids
     t0 = time.perf_counter()
     S_tool, P_tool = cross_val_predict_sets(
-        lambda: EnsembleSuggester(cb), texts, Y, cv=folds, codes=codes
+        lambda: EnsembleSuggester(cb, solver=solver), texts, Y, cv=folds, codes=codes
     )
     t_tool = time.perf_counter() - t0
     S_base, P_base = cross_val_predict_sets(
@@ -192,13 +192,16 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--no-curve", action="store_true")
+    ap.add_argument(
+        "--solver", default="ridge", choices=["ridge", "logistic"], help="classifier solver"
+    )
     args = ap.parse_args()
     books, pooled_texts, pooled_Y = [], [], []
     results = {}
     for name, cb_file, files in DATASETS:
         cb = load_codebook(ROOT / "codebook" / f"{cb_file}.yaml")
         _, texts, Y = load(files)
-        results[name] = question_report(name, cb, texts, Y, args.folds)
+        results[name] = question_report(name, cb, texts, Y, args.folds, args.solver)
         books.append((name, cb))
         pooled_texts += texts
         pooled_Y += [{f"{name}:{c}" for c in y} for y in Y]

@@ -118,3 +118,21 @@ def test_coderen_without_name_asks_for_it(demo_db):
     at.switch_page("app_pages/coderen.py").run()
     assert not at.exception
     assert any("naam" in w.value for w in at.warning)
+
+
+def test_coderen_background_model_arrives_without_blocking(demo_db):
+    import time
+
+    at = _open_coderen("dora")
+    deadline = time.monotonic() + 120
+    captions: list[str] = []
+    while time.monotonic() < deadline:
+        captions = [c.value for c in at.main.caption]
+        if any(c.startswith("Model getraind op") for c in captions):
+            break
+        assert not any("Hertrainen mislukte" in c for c in captions), captions
+        time.sleep(1)
+        at.run()
+    else:
+        pytest.fail(f"the background model never arrived: {captions}")
+    assert not at.exception

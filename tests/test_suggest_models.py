@@ -176,8 +176,49 @@ def test_similarity_with_another_embedder():
     def encode(texts):
         calls.append(len(texts))
         rng = np.random.default_rng(0)
-        return np.vstack([rng.normal(size=8) + (5 if "werkdruk" in t.lower() else 0) for t in texts])
+        return np.vstack(
+            [rng.normal(size=8) + (5 if "werkdruk" in t.lower() else 0) for t in texts]
+        )
 
     sim = SimilaritySuggester(codebook(), embedder=Embedder("fake-1", encode, 8)).fit()
     S = sim.predict_scores(["werkdruk werkdruk", "iets anders"])
     assert S.shape == (2, len(sim.codes_)) and calls
+
+
+def test_ridge_leave_one_out_matches_refitting():
+    """The exact leave-one-out shortcut equals refitting without the answer (same vocabulary)."""
+    from textanalysis.suggest.classifier import FeatureBuilder
+
+    tx, Y = texts(), labels()
+    clf = ClassifierSuggester(codebook(), min_examples=3, use_embeddings=False).fit(tx, Y)
+    fb = clf.features_
+    X = fb.transform(tx)
+    i = 4
+    keep = [r for r in range(len(tx)) if r != i]
+    Ym = np.array([[c in y for c in clf.codes_] for y in Y], dtype=int)
+    from scipy.linalg import solve
+
+    K = (X[keep] @ X[keep].T).toarray() + 1.0
+    j = clf.codes_.index("werkdruk")
+    a = solve(K + (1 / clf.C) * np.eye(len(keep)), Ym[keep, j].astype(float))
+    raw_refit = float((((X[i] @ X[keep].T).toarray() + 1.0) @ a)[0])
+    m = clf.models_[j]
+    loo_prob = clf.loo_scores_[i, j]
+    assert loo_prob == pytest.approx(1 / (1 + np.exp(-(m.a * raw_refit + m.b))), rel=1e-6)
+    assert isinstance(fb, FeatureBuilder)
+
+
+def test_logistic_solver_path():
+    model = EnsembleSuggester(codebook(), cv=3, solver="logistic").fit(texts(), labels())
+    assert model.classifier_.solver == "logistic" and model.calibration().n > 0
+    S = model.predict_scores(["Veel verloop en vacatures"])
+    assert model.codes_[int(np.argmax(S[0]))] == "personeel"
+
+
+def test_trained_ensemble_pickles(trained):
+    """The app keeps fitted models between reruns: they must survive pickling."""
+    import pickle
+
+    again = pickle.loads(pickle.dumps(trained))
+    probe = ["Hoge werkdruk en wachtlijsten"]
+    assert np.allclose(again.predict_scores(probe), trained.predict_scores(probe))

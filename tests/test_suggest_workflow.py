@@ -29,7 +29,9 @@ def test_evaluate_predictions_known_values():
     # top-3 covers every code here; "c" of x4 is ranked 3rd of 3
     assert res.top3_recall == 1.0
     # x2 misses b (1 - 0.4) and wrongly gets c (0.6): costlier than x4 missing c (1 - 0.1)
-    assert list(res.costly["id"]) == ["x2", "x4"] and res.costly.iloc[0]["cost"] == pytest.approx(1.2)
+    assert list(res.costly["id"]) == ["x2", "x4"] and res.costly.iloc[0]["cost"] == pytest.approx(
+        1.2
+    )
     assert "micro F1" in res.to_text()
 
 

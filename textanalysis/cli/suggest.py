@@ -33,9 +33,8 @@ def suggest_command(codebook: str, answers: str, train: str | None, out: str) ->
     from ..suggest.commands import run_suggest
 
     table = run_suggest(codebook, answers, out, train)
-    click.echo(
-        f"{table['id'].nunique()} answers, {int(table['suggested'].sum())} suggested codes -> {out}"
-    )
+    n, k = table["id"].nunique(), int(table["suggested"].sum())
+    click.echo(f"{n} answers, {k} suggested codes ({table.attrs.get('mode', '')}) -> {out}")
 
 
 @main.command("evaluate")

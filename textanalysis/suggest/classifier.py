@@ -144,6 +144,8 @@ class ClassifierSuggester(BaseSuggester):
         cols = [j for j in range(len(self.codes_)) if self.min_examples <= self.support_[j] < n]
         if not cols:
             return self
+        if self.solver not in ("ridge", "logistic"):
+            raise ValueError(f"solver must be 'ridge' or 'logistic', got {self.solver!r}")
         if self.solver == "ridge" and n <= self.max_ridge:
             self._fit_ridge(X, Ym, cols)
         else:

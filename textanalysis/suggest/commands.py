@@ -44,6 +44,15 @@ def run_suggest(
     model = _fit(cb, tr)
     table = model.suggest(ans["text"].tolist(), top_k=top_k, ids=ans["id"].tolist())
     _write(table[SUGGEST_COLUMNS], out)
+    if model.trained_:
+        table.attrs["mode"] = f"ensemble trained on {len(tr)} coded answers"
+    elif tr is not None:
+        table.attrs["mode"] = (
+            f"codebook only: {len(tr)} coded answers are too few to learn from "
+            f"(need 10, with {model.min_examples}+ per code)"
+        )
+    else:
+        table.attrs["mode"] = "codebook only (rules + similarity)"
     return table
 
 

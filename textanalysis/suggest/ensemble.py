@@ -34,7 +34,8 @@ class EnsembleSuggester(BaseSuggester):
 
     Parameters: ``codebook``; ``embedder``/``cache`` (embeddings, e.g. the Store);
     ``min_examples`` per code for the classifier; ``cv`` folds for out-of-fold scores;
-    ``use_embeddings`` in the classifier; ``random_state``.
+    ``use_embeddings`` in the classifier; ``random_state``; ``solver`` of the classifier
+    (``ridge``: fast, exact leave-one-out scores; ``logistic``: refitted per fold).
     """
 
     def __init__(
@@ -47,9 +48,11 @@ class EnsembleSuggester(BaseSuggester):
         use_embeddings: bool = True,
         random_state: int = 0,
         codes: list[str] | None = None,
+        solver: str = "ridge",
     ) -> None:
         self.codebook = codebook
         self.codes = codes
+        self.solver = solver
         self.embedder = embedder
         self.cache = cache
         self.min_examples = min_examples
@@ -66,13 +69,13 @@ class EnsembleSuggester(BaseSuggester):
 
     def _sim(self) -> SimilaritySuggester:
         return SimilaritySuggester(
-            self.codebook, embedder=self._emb(), cache=self.cache, codes=self.codes_
+            self.codebook, embedder=self.embedder, cache=self.cache, codes=self.codes_
         )
 
     def _clf(self) -> ClassifierSuggester:
         return ClassifierSuggester(
             self.codebook, min_examples=self.min_examples, use_embeddings=self.use_embeddings,
-            embedder=self._emb(), cache=self.cache, codes=self.codes_,
+            embedder=self.embedder, cache=self.cache, codes=self.codes_, solver=self.solver,
         )  # fmt: skip
 
     # --- fitting --------------------------------------------------------------------
@@ -128,7 +131,7 @@ class EnsembleSuggester(BaseSuggester):
         # honest ensemble scores: cross-validate the stacker itself, answers kept together
         groups = np.repeat(np.arange(n), len(self.codes_))
         oof = np.zeros(len(yv))
-        for tr, te in GroupKFold(min(folds, n)).split(Z, yv, groups):
+        for tr, te in GroupKFold(min(folds, 3)).split(Z, yv, groups):
             if yv[tr].min() == yv[tr].max():
                 oof[te] = yv[tr].mean()
                 continue
