@@ -40,12 +40,12 @@ test: install-test
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 lint: install-test
-	$(VENV)/bin/ruff check textanalysis tests app.py pages bench
-	$(VENV)/bin/ruff format --check textanalysis tests app.py pages bench
+	$(VENV)/bin/ruff check textanalysis tests app.py app_pages bench
+	$(VENV)/bin/ruff format --check textanalysis tests app.py app_pages bench
 
 format: install-test
-	$(VENV)/bin/ruff format textanalysis tests app.py pages bench
-	$(VENV)/bin/ruff check --fix textanalysis tests app.py pages bench
+	$(VENV)/bin/ruff format textanalysis tests app.py app_pages bench
+	$(VENV)/bin/ruff check --fix textanalysis tests app.py app_pages bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,10 +6,15 @@ is ``$DATABASE_URL``, else ``$TEXTANALYSIS_DB``, else ``./textanalysis.db``.
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
 from app_pages.common import sidebar
 
+# The model re-trains in a worker thread; a shorter GIL switch interval (default 5 ms) lets
+# the page's script thread get the interpreter back quickly after each database call.
+sys.setswitchinterval(0.0005)
 st.set_page_config(page_title="textanalysis", page_icon=":material/edit_note:", layout="wide")
 
 PAGES = [

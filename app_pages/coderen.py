@@ -93,11 +93,6 @@ def _fit():
     return fit_bundle(store, survey, question, wave, codebook, embedder=_embedder)
 
 
-def _n_decided() -> int:
-    prog = store.progress(survey, question, wave)
-    return int(prog["coded_units"].sum()) if not prog.empty else 0
-
-
 def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool = False) -> None:
     """Button callback: record the decisions, then move on (runs before the rerun)."""
     sel = (
@@ -124,7 +119,7 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     st.session_state.setdefault(HIST, []).append(uid)
     st.session_state[CUR] = next_uid
     st.session_state["cod_pinned"] = False
-    trainer.maybe_retrain(key, _n_decided(), _fit)
+    trainer.maybe_retrain(key, trainer.note(key), _fit)
 
 
 def _goto(target: int | None, push: int | None = None) -> None:

@@ -61,7 +61,7 @@ def embedder():
 @st.cache_resource
 def trainer() -> BackgroundTrainer:
     """One background re-trainer per process; models keyed by (db, question, codebook, coder)."""
-    return BackgroundTrainer(every=5)
+    return BackgroundTrainer(every=10, delay=1.0)
 
 
 def have(module: str) -> bool:

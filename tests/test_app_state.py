@@ -154,6 +154,12 @@ def test_background_trainer_does_not_block_and_swaps_model():
     assert trainer.model("q") == "model-2"
 
 
+def test_background_trainer_counts_confirmations():
+    trainer = BackgroundTrainer(every=3)
+    assert [trainer.note("q") for _ in range(3)] == [1, 2, 3]
+    assert trainer.note("q", 2) == 5 and trainer.note("other") == 1
+
+
 def test_background_trainer_keeps_old_model_on_error():
     trainer = BackgroundTrainer(every=1)
     trainer.maybe_retrain("q", 0, lambda: "ok")

@@ -85,13 +85,22 @@ def code_current_answer(page) -> str:
     """
     before = answer_text(page)
     done = progress_count(page)
-    box = page.locator('[class*="st-key-cod_cb_"] [data-testid="stCheckbox"]')
-    unticked = [i for i in range(box.count()) if not box.nth(i).locator("input").is_checked()]
-    assert unticked, "every code is already ticked"
-    target = box.nth(unticked[0])
-    target.locator("label").click()
+    wait_idle(page)
+    # pick the box inside the page (one snapshot: reruns re-render the list), click it by its key
+    key = page.evaluate(
+        """() => {
+          const boxes = [...document.querySelectorAll('[class*="st-key-cod_cb_"]')];
+          const box = boxes.find(b => { const i = b.querySelector('input'); return i && !i.checked; });
+          if (!box) return null;
+          return [...box.classList].find(c => c.startsWith('st-key-cod_cb_'));
+        }"""
+    )
+    assert key, "every code is already ticked"
+    page.locator(f".{key} label").first.click()
     page.wait_for_function(
-        "(el) => el.checked", arg=target.locator("input").element_handle(), timeout=TIMEOUT
+        "(k) => document.querySelector('.' + k + ' input')?.checked === true",
+        arg=key,
+        timeout=TIMEOUT,
     )
     wait_idle(page)
     for _attempt in range(3):

@@ -8,7 +8,11 @@ The app's pages stay thin; what they decide lives here:
 - :func:`plan_decisions` turns the analyst's checkbox state into the decisions to record
   (confirmed suggestion, added code, rejected suggestion, withdrawn code).
 - :func:`filter_units` / :func:`order_units` implement the Coderen filters and orders.
-- :class:`BackgroundTrainer` re-trains a model in a worker thread so the analyst never waits.
+- :class:`BackgroundTrainer` re-trains a model in a worker thread so the analyst never waits;
+  :func:`fit_bundle` is the job (ensemble on the confirmed codes, scores for a pool).
+- :func:`check_suggestions` (precision/recall and mistakes per code) and :func:`edit_code`
+  (a validated new codebook version) back the Codeboek page.
+- :class:`AppServer` runs ``streamlit run app.py`` for the browser test and the benchmark.
 """
 
 from __future__ import annotations
@@ -277,6 +281,7 @@ class _Slot:
     future: Future | None = None
     error: str | None = None
     pending_at: int = -1
+    confirmed: int = 0
 
 
 @dataclass
@@ -291,11 +296,23 @@ class BackgroundTrainer:
     """
 
     every: int = 10
+    delay: float = 0.0  # seconds to wait before fitting: let the click's own rerun finish first
     _slots: dict[Any, _Slot] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrain")
     )
+
+    def note(self, key: Any, k: int = 1) -> int:
+        """Count ``k`` more confirmations for ``key`` (all sessions); returns the total.
+
+        Cheaper than asking the database after every click; the count only decides when
+        the next re-training is due.
+        """
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            slot.confirmed += k
+            return slot.confirmed
 
     def model(self, key: Any) -> Any:
         with self._lock:
@@ -323,6 +340,10 @@ class BackgroundTrainer:
             return True
 
     def _run(self, key: Any, n: int, fit: Callable[[], Any]) -> None:
+        if self.delay > 0:
+            import time
+
+            time.sleep(self.delay)  # sleeping releases the GIL: the UI thread runs unhindered
         try:
             model = fit()
         except Exception as exc:  # noqa: BLE001 - reported in the UI, the old model stays
@@ -406,7 +427,9 @@ def fit_bundle(
     model.fit(texts or None, labels or None)
     units = store.units(survey, question, wave, substantive=True)
     if pool is not None and len(units) > pool:
-        coded = set(store.decisions(survey=survey, question=question, wave=wave)["unit_id"].astype(int))
+        coded = set(
+            store.decisions(survey=survey, question=question, wave=wave)["unit_id"].astype(int)
+        )
         open_units = units[~units["unit_id"].astype(int).isin(coded)]
         if len(open_units) > pool:
             open_units = open_units.sample(n=pool, random_state=seed + len(coded))
