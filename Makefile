@@ -37,6 +37,8 @@ run: demo
 
 test: install-test
 	bash scripts/test-services.sh
+	$(VENV)/bin/ruff check textanalysis tests app.py app_pages bench
+	$(VENV)/bin/ruff format --check textanalysis tests app.py app_pages bench
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 lint: install-test

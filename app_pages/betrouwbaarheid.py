@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import common as C
 from textanalysis import reliability as rel
 from textanalysis.errors import ReliabilityError
+from textanalysis.store import unit_attribute_columns
 
 st.title("Betrouwbaarheid")
 st.caption(
@@ -36,23 +37,7 @@ with st.form("rel_sample"):
         key="rel_first",
     )
     n = c3.number_input("Aantal antwoorden", 1, 10_000, 30, key="rel_n")
-    attrs = [
-        c
-        for c in C.units(survey, wave, question).columns
-        if c
-        not in {
-            "unit_id",
-            "respondent_id",
-            "question_id",
-            "unit_index",
-            "text",
-            "cell_text",
-            "substantive",
-            "non_substantive_reason",
-            "wave",
-            "survey",
-        }
-    ]
+    attrs = unit_attribute_columns(C.units(survey, wave, question))
     strata = st.selectbox(
         "Gelaagd naar",
         [None, *attrs, "codes"],

@@ -25,6 +25,7 @@ from textanalysis.appstate import (
     uncertainty_from_scores,
     unit_suggestions,
 )
+from textanalysis.store import unit_attribute_columns
 
 CUR = "cod_unit"  # current unit id (not a widget key)
 HIST = "cod_history"  # units visited, for "Vorige"
@@ -249,22 +250,7 @@ def panel() -> None:
     st.subheader(
         f"Antwoord {pos + 1} van {len(queue)}" if in_queue else "Eerder gecodeerd antwoord"
     )
-    attrs = [
-        c
-        for c in all_units.columns
-        if c
-        not in {
-            "unit_id",
-            "respondent_id",
-            "question_id",
-            "unit_index",
-            "text",
-            "cell_text",
-            "substantive",
-            "non_substantive_reason",
-            "survey",
-        }
-    ]
+    attrs = ["wave", *unit_attribute_columns(all_units)]
     st.text(
         f"Respondent {row['respondent_id']}  ·  deel {int(row['unit_index']) + 1}  ·  "
         + "  ·  ".join(

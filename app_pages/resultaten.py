@@ -15,6 +15,7 @@ import streamlit as st
 from app_pages import common as C
 from textanalysis import charts, export, report
 from textanalysis.errors import TextAnalysisError
+from textanalysis.store import unit_attribute_columns
 
 ALL = "alle codeurs"
 
@@ -153,23 +154,7 @@ for i, (fmt, label) in enumerate((("csv", "CSV"), ("xlsx", "Excel"), ("sav", "SP
 
 st.divider()
 st.subheader("Kruistabel")
-attrs = [
-    c
-    for c in C.units(survey, wave, question).columns
-    if c
-    not in {
-        "unit_id",
-        "respondent_id",
-        "question_id",
-        "unit_index",
-        "text",
-        "cell_text",
-        "substantive",
-        "non_substantive_reason",
-        "wave",
-        "survey",
-    }
-]
+attrs = unit_attribute_columns(C.units(survey, wave, question))
 if attrs:
     attr = st.selectbox("Uitsplitsen naar", attrs, key="res_attr")
     ct = C.run_safely(

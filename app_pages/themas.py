@@ -117,8 +117,13 @@ if codebook is not None and not codes.empty:
     st.subheader("Thema's en bestaande codes")
     overlap = topics.topic_code_overlap(result, codes, codebook)
     st.dataframe(overlap, hide_index=True)
-    for topic, sentence in topics.describe_overlap(overlap).items():
-        st.text(f"Thema {topic}: {sentence}")
+    for topic, best in topics.best_code_per_topic(overlap).items():
+        if best is None:
+            st.text(
+                f"Thema {topic} past bij geen bestaande code: een kandidaat voor een nieuwe code."
+            )
+        else:
+            st.text(f"Thema {topic} is vooral '{best[1]}' ({best[2]:.0%} van de antwoorden).")
 
 if codebook is None:
     st.stop()

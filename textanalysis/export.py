@@ -37,23 +37,12 @@ from .report import (
     frequencies,
     member,
 )
+from .store import unit_attribute_columns
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
 FORMATS = ("csv", "xlsx", "sav")
 LEVELS = ("respondent", "unit")
-_CANONICAL = {
-    "unit_id",
-    "respondent_id",
-    "question_id",
-    "unit_index",
-    "text",
-    "cell_text",
-    "substantive",
-    "non_substantive_reason",
-    "survey",
-    "wave",
-}
 _TEXT_COLUMNS = ("text", "cell_text")
 _SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
@@ -244,13 +233,13 @@ def _masked(mask: Masker, text: Any) -> Any:
 
 def _attribute_columns(units: pd.DataFrame, attributes: Sequence[str] | None) -> list[str]:
     if attributes is None:
-        return [c for c in units.columns if c not in _CANONICAL]
+        return unit_attribute_columns(units)
     missing = [a for a in attributes if a not in units.columns]
     if missing:
         raise ReportError(
             "R006",
             f"Attribute(s) {', '.join(repr(m) for m in missing)} not in the answers. "
-            f"Available: {', '.join(c for c in units.columns if c not in _CANONICAL)}.",
+            f"Available: {', '.join(unit_attribute_columns(units))}.",
         )
     return list(attributes)
 

@@ -728,18 +728,28 @@ def topic_code_overlap(
     )
 
 
-def describe_overlap(overlap: pd.DataFrame, min_share: float = 0.3) -> dict[int, str]:
-    """One sentence per topic: "topic 4 is mostly 'personeelstekort' (62%)" or "matches no code"."""
-    out: dict[int, str] = {}
+def best_code_per_topic(
+    overlap: pd.DataFrame, min_share: float = 0.3
+) -> dict[int, tuple[str, str, float] | None]:
+    """Per topic the code most of its answers carry, as (code, label, share), or None below ``min_share``."""
+    out: dict[int, tuple[str, str, float] | None] = {}
     for topic, group in overlap.groupby("topic", sort=True):
         best = group.sort_values(["share", "code"], ascending=[False, True]).iloc[0]
         if best["code"] is None or pd.isna(best["code"]) or best["share"] < min_share:
-            out[int(topic)] = f"topic {topic} matches no code"
+            out[int(topic)] = None
         else:
-            out[int(topic)] = (
-                f"topic {topic} is mostly '{best['code_label']}' ({best['share']:.0%})"
-            )
+            out[int(topic)] = (str(best["code"]), str(best["code_label"]), float(best["share"]))
     return out
+
+
+def describe_overlap(overlap: pd.DataFrame, min_share: float = 0.3) -> dict[int, str]:
+    """One sentence per topic: "topic 4 is mostly 'personeelstekort' (62%)" or "matches no code"."""
+    return {
+        topic: f"topic {topic} matches no code"
+        if best is None
+        else f"topic {topic} is mostly '{best[1]}' ({best[2]:.0%})"
+        for topic, best in best_code_per_topic(overlap, min_share).items()
+    }
 
 
 # --------------------------------------------------------------------------------------

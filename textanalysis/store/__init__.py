@@ -65,7 +65,15 @@ not JSON-serialisable, S019 decision row lacks keys.
 from __future__ import annotations
 
 from ..errors import StoreError
+from ._import import unit_attribute_columns
 from ._util import MASKING_POLICIES, VALID_DECISIONS, VALID_SOURCES
 from .core import Store
 
-__all__ = ["MASKING_POLICIES", "VALID_DECISIONS", "VALID_SOURCES", "Store", "StoreError"]
+__all__ = [
+    "MASKING_POLICIES",
+    "VALID_DECISIONS",
+    "VALID_SOURCES",
+    "Store",
+    "StoreError",
+    "unit_attribute_columns",
+]

@@ -124,10 +124,15 @@ def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
     return units
 
 
+def unit_attribute_columns(units: pd.DataFrame) -> list[str]:
+    """The respondent-attribute columns of a units frame (everything but the standard columns)."""
+    return [str(c) for c in units.columns if c not in STANDARD_COLUMNS]
+
+
 def attribute_columns(result: Any, units: pd.DataFrame) -> list[str]:
     cols = getattr(result, "attribute_columns", None)
     if cols is None:
-        cols = [c for c in units.columns if c not in STANDARD_COLUMNS]
+        return unit_attribute_columns(units)
     return [str(c) for c in cols]
 
 
