@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(VENV)/bin/textanalysis demo --db $(DB)
+	$(VENV)/bin/textanalysis demo --with-gold-codes --db $(DB)
 
 run: demo
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \

@@ -52,7 +52,7 @@ if table is None:
     st.stop()
 n = int(table.attrs.get("n", table["n"].iloc[0] if len(table) else 0))
 coded = int(table["respondents"].sum())
-title = f"{question}: {qtext.get(question) or ''}".rstrip(": ")
+title = charts.question_title(question, qtext.get(question))
 st.subheader(f"Meest genoemde thema's (N={n})")
 if coded == 0:
     st.info(
@@ -61,7 +61,7 @@ if coded == 0:
         + ". Codeer antwoorden op de pagina Coderen; de tabel telt nu overal 0."
     )
 else:
-    chart = charts.top_k_chart(table, k, title=title[:120])
+    chart = charts.top_k_chart(table, k, title=title)
     st.altair_chart(chart)
 st.caption(f"{report.NOTE} N = respondenten met een inhoudelijk antwoord op {question}.")
 
@@ -119,14 +119,14 @@ d[1].download_button(
 if coded:
     d[2].download_button(
         "Grafiek (PNG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title[:120]), "png"),
+        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title), "png"),
         file_name=f"{base}_grafiek.png",
         mime="image/png",
         key="res_dl_png",
     )
     d[3].download_button(
         "Grafiek (SVG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title[:120]), "svg"),
+        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title), "svg"),
         file_name=f"{base}_grafiek.svg",
         mime="image/svg+xml",
         key="res_dl_svg",

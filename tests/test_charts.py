@@ -145,3 +145,17 @@ def test_bad_chart_path(tmp_path, table):
         save_chart(top_k_chart(table), tmp_path / "chart.pdf")
     with pytest.raises(ReportError, match="R008"):
         save_chart(top_k_chart(table), tmp_path / "missing" / "chart.png")
+
+
+def test_question_title_drops_repeated_number_and_shortens_at_a_word() -> None:
+    from textanalysis.charts import question_title
+
+    long = (
+        "58. Wat zijn de belangrijkste actuele beleidsontwikkelingen waarmee de (wijk)teams recent "
+        "of in de nabije toekomst aan de slag (zullen) gaan? (benoem maximaal 3 ontwikkelingen)"
+    )
+    title = question_title("Q58", long, limit=80)
+    assert title.startswith("Q58: Wat zijn de belangrijkste")
+    assert len(title) <= 80 and title.endswith("…")
+    assert question_title("Q60", "q60_knelpunten") == "Q60: q60_knelpunten"
+    assert question_title("Q60", None) == "Q60"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from textanalysis.codebook import load_codebook
-from textanalysis.ingest import ingest_file
+from textanalysis.ingest import ingest_file, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -186,7 +186,7 @@ def test_manifest_points_at_real_files_and_columns() -> None:
     for imp in manifest["imports"]:
         path = DATA / imp["file"]
         assert path.exists(), path
-        header = pd.read_excel(path, sheet_name=imp.get("sheet", 0), nrows=0).columns
+        header = read_table(path, sheet=imp.get("sheet")).df.columns
         for col in [imp["id_column"], *imp["questions"].values(), *imp["attributes"]]:
             assert col in header, (path.name, col)
         assert imp["duplicates"] in {"most-complete", "first", "all"}

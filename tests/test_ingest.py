@@ -181,8 +181,11 @@ def test_spss_value_labels_applied_to_attributes(tmp_path):
         variable_value_labels={
             "inwonersklasse": {1: "< 50.000 inwoners", 2: "50.000 - 100.000", 3: "> 300.000"}
         },
+        column_labels={"Q58": "58. Wat zijn de belangrijkste actuele beleidsontwikkelingen?"},
     )
     res = ingest_file(path, "respondent", Q, ["inwonersklasse"])
+    # The SPSS variable label is the question text; without a label the header is.
+    assert res.questions["Q58"] == "58. Wat zijn de belangrijkste actuele beleidsontwikkelingen?"
     assert res.respondents.respondent_id.tolist() == ["1001", "1002", "1003"]
     assert res.respondents.inwonersklasse.tolist() == [
         "< 50.000 inwoners",
@@ -201,6 +204,9 @@ def test_demo_data_if_present(data_dir):
         path, "gemeente_id", {"Q58": "q58_beleidsontwikkelingen"}, ["inwonersklasse", "g40"]
     )
     assert res.summary["respondents"] >= 60
+    assert res.questions["Q58"].startswith(
+        "58. Wat zijn de belangrijkste actuele beleidsontwikkelingen"
+    )
     assert not res.respondents.inwonersklasse.str.fullmatch(r"\d+").any()  # labels, not codes
 
 

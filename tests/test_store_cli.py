@@ -164,3 +164,29 @@ def test_help_lists_the_commands():
     for name in ("demo", "export-db", "restore"):
         assert name in out
     assert "--out" in _run("export-db", "--help").output
+
+
+def test_demo_with_gold_codes_records_them_once_and_figure_34_counts(tmp_path, data_dir):
+    """`make run` loads the gold codes as coder 'gold': the Resultaten page has a coding to show."""
+    import pandas as pd
+
+    from textanalysis import report
+
+    db = tmp_path / "gold.db"
+    first = _run("demo", "--with-gold-codes", "--db", str(db))
+    assert first.exit_code == 0, first.output + first.stderr
+    gold = pd.read_csv(data_dir / "gold" / "Q58_gold.csv", dtype=str)
+    answers = pd.read_csv(data_dir / "gold" / "Q58_answers.csv", dtype=str)
+    assert f"Q58 (coder 'gold'): {len(gold)} codes recorded" in first.output
+    second = _run("demo", "--with-gold-codes", "--db", str(db))
+    assert "Q58 (coder 'gold'): already recorded" in second.output
+    with Store(db) as store:
+        codes = store.current_codes(survey="peiling", question="Q58", wave="2022", coder="gold")
+        assert len(codes) == len(gold)
+        table = report.frequencies_from_store(store, "peiling", "Q58", "2022", coder="gold")
+        units = store.units("peiling", "Q58", "2022")
+    # Independent count: respondents per code straight from the gold files.
+    resp = gold.merge(answers, on="id").groupby("code")["respondent_id"].nunique()
+    got = table.set_index("code")["respondents"]
+    assert all(got[c] == n for c, n in resp.items())
+    assert int(table["n"].iloc[0]) == units.loc[units["substantive"], "respondent_id"].nunique()

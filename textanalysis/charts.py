@@ -9,6 +9,8 @@ PNG or SVG offline with ``vl-convert-python`` (its own renderer, no browser, no 
 
 from __future__ import annotations
 
+import re
+import textwrap
 from pathlib import Path
 
 import altair as alt
@@ -42,6 +44,18 @@ def _note_chart(width: int, note: str) -> alt.Chart:
         .encode(text="note:N", x=alt.value(0), y=alt.value(8))
         .properties(width=width, height=16)
     )
+
+
+def question_title(question_id: str, text: str | None, limit: int = 160) -> str:
+    """Chart/table title for a question: "Q58: <text>", without repeating a leading "58."
+    and shortened at a word boundary (long questionnaire texts would crowd the chart)."""
+    text = " ".join((text or "").split())
+    number = question_id.lstrip("Qq")
+    if not text or text == question_id:
+        return question_id
+    if number and re.match(rf"{re.escape(number)}\s*[.):]\s", text):
+        text = re.sub(rf"^{re.escape(number)}\s*[.):]\s*", "", text)
+    return textwrap.shorten(f"{question_id}: {text}", width=limit, placeholder=" …")
 
 
 def top_k_chart(

@@ -913,7 +913,8 @@ def build_units(
     return IngestResult(
         units=units,
         respondents=respondents,
-        questions=dict(q_cols),
+        # The question text: the SPSS variable label when the export has one, else the header.
+        questions={q: raw.column_labels.get(c) or c for q, c in q_cols.items()},
         attribute_columns=a_cols,
         duplicate_ids=dup_ids,
         duplicates_policy=duplicates,

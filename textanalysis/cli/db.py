@@ -15,14 +15,19 @@ from . import db_option, friendly, main, resolve_db
     default=None,
     help="Demo manifest (default: data/demo.yaml).",
 )
+@click.option(
+    "--with-gold-codes",
+    is_flag=True,
+    help="Also record the hand-assigned gold codes as coder 'gold' (make run does this).",
+)
 @friendly
-def demo(db: str | None, manifest: str | None) -> None:
+def demo(db: str | None, manifest: str | None, with_gold_codes: bool) -> None:
     """Import the constructed demo survey and codebooks (once; a second run adds nothing)."""
     from ..store import Store
     from ..store.demo import import_demo
 
     with Store(resolve_db(db)) as store:
-        steps = import_demo(store, manifest)
+        steps = import_demo(store, manifest, with_gold=with_gold_codes)
     for s in steps:
         if s["kind"] == "import":
             state = (
@@ -30,6 +35,11 @@ def demo(db: str | None, manifest: str | None) -> None:
             )
             click.echo(
                 f"{s['survey']} {s['wave']} ({s['file']}): {s['respondents']} respondents, {s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicates; {state}"
+            )
+        elif s["kind"] == "gold":
+            state = f"{s['decisions']} codes recorded" if s["created"] else "already recorded"
+            click.echo(
+                f"gold codes {s['survey']} {s['wave']} {s['question']} (coder 'gold'): {state}"
             )
         else:
             state = "saved" if s["created"] else "already stored"

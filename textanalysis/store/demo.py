@@ -55,8 +55,14 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def import_demo(store: Store, manifest: Path | None = None) -> list[dict[str, Any]]:
-    """Import every file and save every codebook of the manifest; one summary dict per step."""
+def import_demo(
+    store: Store, manifest: Path | None = None, *, with_gold: bool = False
+) -> list[dict[str, Any]]:
+    """Import every file and save every codebook of the manifest; one summary dict per step.
+
+    ``with_gold`` also records the hand-assigned gold codes as coder ``gold``, so the
+    Resultaten page and the reliability tools have a finished coding to show.
+    """
     from ..codebook import load_codebook
     from ..ingest import ingest_file
 
@@ -95,4 +101,55 @@ def import_demo(store: Store, manifest: Path | None = None) -> list[dict[str, An
             }
         )
         known.add(version)
+    if with_gold:
+        versions = {s["question"]: s["version"] for s in steps if s["kind"] == "codebook"}
+        for entry in data.get("gold") or []:
+            steps.append(_import_gold(store, base, entry, versions.get(entry.get("question"))))
     return steps
+
+
+GOLD_CODER = "gold"
+
+
+def _import_gold(
+    store: Store, base: Path, entry: dict[str, Any], codebook_version: str | None
+) -> dict[str, Any]:
+    """Record the hand-assigned gold codes of one question as coder ``gold`` (once).
+
+    Gold ids are ``<respondent>_<question>_<unit index>``; each maps to one stored unit.
+    """
+    import pandas as pd
+
+    question, survey, wave = str(entry["question"]), str(entry["survey"]), str(entry["wave"])
+    step = {"kind": "gold", "question": question, "survey": survey, "wave": wave}
+    if GOLD_CODER in store.coders(question, survey, wave):
+        return {**step, "decisions": 0, "created": False}
+    units = store.units(survey, question, wave)
+    by_key = {
+        f"{r}_{question}_{i}": int(u)
+        for r, i, u in zip(
+            units["respondent_id"], units["unit_index"], units["unit_id"], strict=True
+        )
+    }
+    codes = pd.read_csv(base / entry["codes"], dtype=str, keep_default_na=False)
+    unknown = sorted(set(codes["id"]) - set(by_key))
+    if unknown:
+        raise StoreError(
+            "S015",
+            f"Gold file '{entry['codes']}' names unit(s) {', '.join(unknown[:5])} that the demo import "
+            f"did not produce for {survey} {wave} {question}. Regenerate data/ with data/make_demo.py --gold.",
+        )
+    rows = [
+        {
+            "unit_id": by_key[uid],
+            "code": code,
+            "coder": GOLD_CODER,
+            "decision": "applied",
+            "source": "manual",
+            "codebook_version": codebook_version,
+        }
+        for uid, code in zip(codes["id"], codes["code"], strict=True)
+        if code
+    ]
+    n = store.record_decisions(rows)
+    return {**step, "decisions": n, "created": n > 0}
