@@ -145,3 +145,15 @@ def test_ids_coded_by_one_coder_only_are_reported(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "2 unit(s) looked at by one coder only" in res.output
     assert pd.read_csv(out)["units"].tolist() == [1, 1, 1]
+
+
+def test_missing_output_folder_and_bom_only_file_are_typed_errors(tmp_path: Path) -> None:
+    out = tmp_path / "nope" / "agree.csv"
+    res = run("--codes", str(BAD / "codes_duplicated_rows.csv"), "--out", str(out))
+    assert res.exit_code == 2 and res.output.startswith("Error: [K024]"), res.output
+    assert "nope" in res.output and "Traceback" not in res.output
+    bom = tmp_path / "excel_empty.csv"
+    bom.write_bytes(b"\xef\xbb\xbf\r\n")  # what Excel saves for an empty sheet as CSV UTF-8
+    res = run("--codes", str(bom), "--out", str(tmp_path / "agree.csv"))
+    assert res.exit_code == 2 and res.output.startswith("Error: [K021]"), res.output
+    assert "is empty" in res.output

@@ -96,3 +96,15 @@ def test_bad_input_exit_2_one_line(
     assert res.exit_code == 2, res.output
     assert res.output.startswith(f"Error: [{code}]") and needle in res.output
     assert "Traceback" not in res.output and not out.exists()
+
+
+def test_missing_output_folder_and_bom_only_file_are_typed_errors(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": ["1"], "text": ["Bel 06-12345678"]}).to_csv(src, index=False)
+    res = run("--answers", str(src), "--out", str(tmp_path / "nope" / "out.csv"))
+    assert res.exit_code == 2 and res.output.startswith("Error: [P024]"), res.output
+    assert "nope" in res.output and "Traceback" not in res.output
+    bom = tmp_path / "excel_empty.csv"
+    bom.write_bytes(b"\xef\xbb\xbf")
+    res = run("--answers", str(bom), "--out", str(tmp_path / "out.csv"))
+    assert res.exit_code == 2 and res.output.startswith("Error: [P021]"), res.output

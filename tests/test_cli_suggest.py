@@ -187,6 +187,19 @@ def test_evaluate_prints_table_and_writes_csv(files):
     assert "cross-validation" in res.output and "never trained on the answer" in res.output
 
 
+def test_evaluate_with_a_one_row_training_file(files):
+    """One training answer that is also evaluated: scored without it (no 1-fold KFold traceback)."""
+    train = files["dir"] / "one.csv"
+    with files["train"].open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    with train.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows[:2])
+    res = _run("evaluate", "--codebook", str(files["cb"]), "--answers", str(files["answers"]),
+               "--gold", str(files["gold"]), "--train", str(train))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "micro F1" in res.output and "never trained on the answer" in res.output
+
+
 def test_evaluate_gold_id_not_in_answers(files):
     gold = files["dir"] / "g.csv"
     gold.write_text("id,code\nzzz,werkdruk\n", encoding="utf-8")
@@ -217,3 +230,18 @@ def test_autocode_csv(files):
     assert res.exit_code == 2 and "[G011]" in res.output
     res = _run("autocode", "--codebook", str(files["cb"]), "--target-precision", "0.9")
     assert res.exit_code == 2 and "[G015]" in res.output
+
+
+def test_missing_out_folder_fails_before_any_work(files, tmp_path):
+    """[G014] up front: store-mode autocode must not record decisions and then fail on OUT."""
+    from textanalysis.errors import SuggestError
+    from textanalysis.suggest.commands import run_autocode_store
+
+    out = tmp_path / "nodir" / "o.csv"
+    db = tmp_path / "t.db"
+    with pytest.raises(SuggestError, match=r"\[G014\].*nodir"):
+        run_autocode_store(str(db), str(files["cb"]), "peiling", "Q60", "ann", 0.9, out=str(out))
+    assert not db.exists()
+    res = _run("suggest", "--codebook", str(files["cb"]), "--answers", str(files["answers"]),
+               "--out", str(out))  # fmt: skip
+    assert res.exit_code == 2 and "[G014]" in res.output and not out.exists()

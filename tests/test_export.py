@@ -228,3 +228,51 @@ def test_bad_export_arguments(tmp_path, units, codes):
         coded_dataset(units, codes, level="code")
     with pytest.raises(ReportError, match="R008"):
         export_dataset(units, codes, tmp_path / "nope" / "x.csv")
+
+
+def test_masking_runs_once_per_distinct_text(units, codes):
+    u = units.assign(cell_text=units["text"])  # single answers: cell_text repeats text
+    seen: list[str] = []
+
+    def mask(text: str) -> str:
+        seen.append(text)
+        return text.upper()
+
+    frame = coded_dataset(u, codes, level="unit", mask=mask).frame
+    assert sorted(seen) == sorted(set(u["text"]))  # not once per cell
+    assert frame["text"].tolist() == [t.upper() for t in u["text"]]
+    assert frame["cell_text"].tolist() == frame["text"].tolist()
+
+
+def test_bad_chart_name_fails_before_the_data_set_is_written(tmp_path):
+    from tests.test_store_support import make_result
+    from textanalysis.export import export_from_store
+    from textanalysis.store import Store
+
+    out = tmp_path / "data.csv"
+    with Store(tmp_path / "c.db") as store:
+        store.import_result(make_result(n_respondents=3), "peiling", "2022")
+        with pytest.raises(ReportError, match=r"\[R014\].*chart\.pdf"):
+            export_from_store(store, "peiling", "Q58", out, chart=tmp_path / "chart.pdf")
+        with pytest.raises(ReportError, match="R008"):
+            export_from_store(store, "peiling", "Q58", out, chart=tmp_path / "nope" / "c.png")
+    assert not out.exists()
+
+
+def test_no_heavy_imports_at_cli_start_or_for_csv_exports():
+    import subprocess
+    import sys
+
+    def loaded(statement: str) -> list[str]:
+        mods = ("textanalysis.store", "textanalysis.report", "textanalysis.export")
+        code = f"import sys; {statement}; print([m for m in {mods!r} if m in sys.modules])"
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        return eval(run.stdout)  # noqa: S307 (our own printed list)
+
+    # `textanalysis --help` registers every command without loading results or the database;
+    # frequency CSVs (and export.py as such) need no SQLAlchemy/Alembic
+    cli = loaded("import textanalysis.cli as c; c._register()")
+    assert "textanalysis.report" not in cli and "textanalysis.export" not in cli
+    assert loaded("import textanalysis.export") == ["textanalysis.report", "textanalysis.export"]

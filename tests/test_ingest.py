@@ -295,6 +295,37 @@ def test_utf8_with_bad_bytes_is_read_and_reported_by_row():
     assert "2 invalid bytes" in raw.warnings[0] and "row 3 column 'Q58'" in raw.warnings[0]
 
 
+def test_messages_name_spreadsheet_rows_when_the_file_has_blank_rows(tmp_path):
+    # Blank lines (CSV) and empty rows above the header (Excel) are rows in a spreadsheet too.
+    path = tmp_path / "gaps.csv"
+    path.write_text("respondent;Q58\nG001;wachtlijsten\n\n\n;werkdruk\nG004;a;b\n", "utf-8")
+    with pytest.raises(IngestError, match=r"\[I007\].*1 row \(6\)"):
+        ingest_file(path, "respondent", Q)
+    path.write_text("respondent;Q58\nG001;wachtlijsten\n\n\n;werkdruk\n", "utf-8")
+    with pytest.raises(IngestError, match=r"\[I011\].*\(rows 5\)"):
+        ingest_file(path, "respondent", Q)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([])  # rows 1-2 stay empty; the header is on row 3
+    ws.append([])
+    ws.append(["respondent", "Q58"])
+    ws.append(["G001", "wachtlijsten"])
+    ws.append([])
+    ws.append([None, "werkdruk"])
+    wb.save(tmp_path / "title.xlsx")
+    with pytest.raises(IngestError, match=r"\[I011\].*\(rows 6\)"):
+        ingest_file(tmp_path / "title.xlsx", "respondent", Q)
+
+
+def test_attribute_named_like_a_store_column_is_refused(tmp_path):
+    # An attribute 'original_text' made the store take it for already-masked units and skip
+    # masking: unmasked answers were stored under masking=discard-original.
+    rows = [["respondent", "Q58", "original_text"], ["G001", "Bel Jan op 06-12345678", "x"]]
+    path = _write_csv(tmp_path / "o.csv", rows)
+    with pytest.raises(IngestError, match=r"\[I017\].*'original_text' has a reserved name"):
+        ingest_file(path, "respondent", Q, ["original_text"])
+
+
 def test_multi_megabyte_cell_is_refused(tmp_path):
     big = "wachtlijsten " * (3_000_000 // 13)
     path = _write_csv(

@@ -163,3 +163,13 @@ def test_cli_export_import(tmp_path: Path) -> None:
         main, ["codebook", "import-qdc", str(bad), "--out", str(tmp_path / "x.yaml")]
     )
     assert res.exit_code == 2 and "[C031]" in res.output and not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_import_into_a_missing_folder_is_a_typed_error(tmp_path: Path) -> None:
+    # Used to end in a FileNotFoundError traceback on the temporary file.
+    qdc = export_qdc(load_codebook(CODEBOOKS[0]), tmp_path / "cb.qdc")
+    res = CliRunner().invoke(
+        main, ["codebook", "import-qdc", str(qdc), "--out", str(tmp_path / "no_dir" / "cb.yaml")]
+    )
+    assert res.exit_code == 2 and "[C030]" in res.output and "no_dir" in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)

@@ -190,3 +190,30 @@ def test_demo_with_gold_codes_records_them_once_and_figure_34_counts(tmp_path, d
     got = table.set_index("code")["respondents"]
     assert all(got[c] == n for c, n in resp.items())
     assert int(table["n"].iloc[0]) == units.loc[units["substantive"], "respondent_id"].nunique()
+
+
+def test_export_db_of_a_missing_database_is_an_error_and_creates_nothing(tmp_path):
+    # Used to create an empty database at the mistyped path and write an empty backup (exit 0).
+    db, out = tmp_path / "typo.db", tmp_path / "backup.jsonl"
+    result = _run("export-db", "--db", str(db), "--out", str(out))
+    _one_line_error(result, "S001")
+    assert "typo.db" in result.stderr and "does not exist" in result.stderr
+    assert not db.exists() and not out.exists()
+
+
+def test_demo_manifest_codebook_or_gold_entry_without_keys_is_one_line(tmp_path):
+    # Used to end in a KeyError traceback.
+    bad = tmp_path / "bad.yaml"
+    imports = (
+        "imports:\n  - {file: x.csv, survey: s, wave: '1', id_column: id, questions: {Q: q}}\n"
+    )
+    bad.write_text(imports + "codebooks:\n  - question: Q\n", encoding="utf-8")
+    result = _run("demo", "--db", str(tmp_path / "d.db"), "--manifest", str(bad))
+    _one_line_error(result, "S015")
+    assert "Codebook entry 0" in result.stderr and "lacks file" in result.stderr
+    bad.write_text(imports + "gold:\n  - {question: Q, survey: s}\n", encoding="utf-8")
+    result = _run(
+        "demo", "--db", str(tmp_path / "d.db"), "--manifest", str(bad), "--with-gold-codes"
+    )
+    _one_line_error(result, "S015")
+    assert "Gold entry 0" in result.stderr and "lacks wave, codes" in result.stderr

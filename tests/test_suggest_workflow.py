@@ -144,3 +144,32 @@ def test_store_autocode_and_next_units(tmp_path):
     assert len(human) == len(decisions)  # nothing stored was lost or overwritten
     assert len(store.runs("autocode")) == 1
     store.close()
+
+
+def test_auto_coded_units_are_no_training_examples(tmp_path):
+    """An earlier autocode run's units count as decided, but never as coded-by-hand negatives."""
+    from textanalysis.ingest import ingest_file
+    from textanalysis.store import Store
+    from textanalysis.suggest.active import coder_training_set
+
+    csv = tmp_path / "export.csv"
+    csv.write_text(
+        "resp,q60\nR1,Lange wachtlijsten\nR2,Hoge werkdruk\nR3,Te weinig personeel\n",
+        encoding="utf-8",
+    )
+    store = Store(str(tmp_path / "t.db"))
+    store.import_result(ingest_file(csv, "resp", {"Q60": "q60"}), survey="peiling", wave="2022")
+    ids = dict(zip(*[store.units("peiling", "Q60")[c] for c in ("text", "unit_id")], strict=True))
+    hand, auto = int(ids["Lange wachtlijsten"]), int(ids["Hoge werkdruk"])
+    store.record_decisions(
+        [
+            {"unit_id": hand, "code": "wachtlijst", "coder": "ann", "decision": "applied",
+             "source": "manual"},
+            {"unit_id": auto, "code": "werkdruk", "coder": "ann", "decision": "applied",
+             "source": "auto"},
+        ]
+    )  # fmt: skip
+    _, decided, coded, labels = coder_training_set(store, "peiling", "Q60", "ann")
+    store.close()
+    assert decided == {hand, auto}
+    assert coded["unit_id"].tolist() == [hand] and labels == [{"wachtlijst"}]

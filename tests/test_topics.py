@@ -234,6 +234,8 @@ def test_defaults_scale_with_n():
     [
         ({"n_topics": 1}, "T005"),
         ({"n_topics": 40}, "T005"),
+        ({"seed": -1}, "T014"),
+        ({"seed": 2**32}, "T014"),
     ],
 )
 def test_bad_settings_are_typed_errors(kwargs, code):
@@ -267,6 +269,21 @@ def test_umap_hdbscan_config_reduces_outliers_and_is_reproducible():
     # the user's number of topics: BERTopic merges the most similar themes down to exactly K
     three = fit_topics(texts, ids, seed=3, n_topics=3)
     assert (three.topics["topic"] >= 0).sum() == 3 and three.params["nr_topics"] == 3
+
+
+@pytest.mark.slow
+def test_umap_hdbscan_without_any_theme_puts_every_answer_in_overig(tmp_path):
+    """A few unrelated answers: HDBSCAN finds no cluster. A result, not a zero-size traceback."""
+    texts = ["Wachtlijsten jeugdzorg", "Personeelstekort", "Bezuinigingen Wmo", "Armoede neemt toe",
+             "Schulden bij jongeren", "Eenzaamheid ouderen", "Digitalisering", "Wonen en dakloosheid",
+             "Samenwerking huisarts", "Privacy regels", "Inkoop van zorg", "Taalachterstand"]  # fmt: skip
+    result = fit_topics(texts)
+    assert (result.assignments["topic"] == -1).all()
+    assert (result.assignments["topic_label"] == "overig").all()
+    assert (result.assignments["probability"] == 0.0).all()
+    assert result.topics["topic"].tolist() == [-1] and result.topics["size"].tolist() == [12]
+    out, topics_path = result.to_csvs(tmp_path / "t.csv")
+    assert len(pd.read_csv(out)) == 12 and len(pd.read_csv(topics_path)) == 1
 
 
 # --- codes ----------------------------------------------------------------------------------
@@ -460,6 +477,7 @@ def test_cli_in_process_and_bad_input(tmp_path):
         (["--answers", str(tmp_path / "missing.csv")], "T001"),
         (["--answers", str(bad)], "T002"),
         (["--answers", str(answers), "--n-topics", "0"], "T005"),
+        (["--answers", str(answers), "--seed", "-1"], "T014"),
         (["--answers", str(answers), "--out", str(tmp_path / "nodir" / "t.csv")], "T013"),
     ]
     for args, code in cases:

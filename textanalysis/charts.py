@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from .errors import ReportError
-from .report import NO_DATA, NOTE, top_k
+from .report import NO_DATA, NOTE, _table_n, top_k
 
 BAR_COLOR = "#1b5e9c"
 WAVE_COLORS = ["#9cc3e6", "#1b5e9c", "#e07b39", "#5a9e4b", "#7f5a9e"]
@@ -75,7 +75,7 @@ def top_k_chart(
     shows the rolled-up groups, ``"all"`` both.
     """
     top = top_k(table, k, level=level)
-    n = int(table.attrs.get("n", table["n"].iloc[0] if len(table) else 0))
+    n = _table_n(table)
     base = title or table.attrs.get("question") or "Meest genoemde thema's"
     data = pd.DataFrame(
         {
@@ -195,8 +195,8 @@ def chart_bytes(chart: alt.TopLevelMixin, fmt: str, *, scale: float = 2.0) -> by
     raise ReportError("R014", f"Chart format '{fmt}' is unknown. Use png or svg.")
 
 
-def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
-    """Write ``chart`` as PNG or SVG (chosen by the file extension)."""
+def check_chart_path(path: str | Path) -> Path:
+    """``path`` as a Path when it can take a chart (.png/.svg in an existing folder), else R014/R008."""
     p = Path(path)
     if p.suffix.lower() not in CHART_FORMATS:
         raise ReportError(
@@ -207,5 +207,11 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
         raise ReportError(
             "R008", f"Folder '{p.parent}' does not exist. Create it or pick another path."
         )
+    return p
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Write ``chart`` as PNG or SVG (chosen by the file extension)."""
+    p = check_chart_path(path)
     p.write_bytes(chart_bytes(chart, p.suffix.lower().lstrip("."), scale=scale))
     return p

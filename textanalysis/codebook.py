@@ -190,14 +190,6 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate a codebook YAML file."""
-    p = Path(path)
-    if not p.exists():
-        raise CodebookError("C001", f"Codebook file '{p}' does not exist. Check the path.")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CodebookError(
-            "C002",
-            f"Codebook '{p}' is not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.",
-        ) from None
-    return parse_codebook(text, source=str(p))
+    from .codebook_validate import load_codebook_file  # noqa: PLC0415 (kept apart: long)
+
+    return load_codebook_file(path)

@@ -84,7 +84,15 @@ class Problem:
 def validate_codebook_text(text: str, source: str = "<codebook>") -> Codebook:
     """Parse and validate; raise the first problem as a :class:`CodebookError` (all are listed by
     :func:`check_codebook_text`)."""
-    cb, problems = check_codebook_text(text, source)
+    return _valid(*check_codebook_text(text, source))
+
+
+def load_codebook_file(path: str | Path) -> Codebook:
+    """Read, parse and validate a codebook file; raise its first problem as a :class:`CodebookError`."""
+    return _valid(*check_codebook_file(path))
+
+
+def _valid(cb: Codebook | None, problems: list[Problem]) -> Codebook:
     if problems:
         first = problems[0]
         more = ""
@@ -95,23 +103,35 @@ def validate_codebook_text(text: str, source: str = "<codebook>") -> Codebook:
     return cb
 
 
+def read_codebook_file(path: str | Path) -> tuple[str | None, list[Problem]]:
+    """The text of a codebook file, or None and the problem why it cannot be read."""
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8"), []
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8."
+        return None, [Problem("C002", str(p), None, why)]
+    except OSError as exc:
+        if p.is_dir():
+            why = "is a folder, not a file. Give the path of a codebook .yaml file."
+        elif not p.exists():
+            why = "the file does not exist. Check the path."
+        else:
+            why = f"the file cannot be read ({exc.strerror}). Check its permissions."
+        return None, [Problem("C001", str(p), None, why)]
+
+
+def check_codebook_file(path: str | Path) -> tuple[Codebook | None, list[Problem]]:
+    """The codebook (None when it cannot be built) and every problem of one file."""
+    text, problems = read_codebook_file(path)
+    if text is None:
+        return None, problems
+    return check_codebook_text(text, str(Path(path)))
+
+
 def validate_codebook_file(path: str | Path) -> list[Problem]:
     """All problems of one codebook file (empty list: valid)."""
-    p = Path(path)
-    if not p.exists():
-        return [Problem("C001", str(p), None, "the file does not exist. Check the path.")]
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return [
-            Problem(
-                "C002",
-                str(p),
-                None,
-                f"not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8.",
-            )
-        ]
-    return check_codebook_text(text, str(p))[1]
+    return check_codebook_file(path)[1]
 
 
 def check_codebook_text(
@@ -121,9 +141,10 @@ def check_codebook_text(
     problems = _tab_problems(text, source)
     if problems:  # YAML cannot be parsed reliably with tab indentation
         return None, problems
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    loader = yaml.SafeLoader(text)
+    try:  # one parse: the node tree (line numbers) and the data built from it
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -137,6 +158,8 @@ def check_codebook_text(
                 "(check indentation and put text containing ': ' or '#' in quotes).",
             )
         ]
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or root is None:
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         return None, [

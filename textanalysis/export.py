@@ -32,12 +32,12 @@ from .report import (
     FREQUENCY_COLUMNS,
     NOTE,
     _coded,
-    check_one_wave,
+    _store_tables,
+    _table_n,
     first_value,
     frequencies,
     member,
 )
-from .store import unit_attribute_columns
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
@@ -103,9 +103,8 @@ def write_frequency_csv(
 
 def frequency_title(table: pd.DataFrame, title: str | None = None) -> str:
     """``"<question or title> N=63"``: the report puts N in every figure caption."""
-    n = int(table.attrs.get("n", table["n"].iloc[0] if len(table) else 0))
     base = title or table.attrs.get("question") or "Frequenties"
-    return f"{base} N={n}"
+    return f"{base} N={_table_n(table)}"
 
 
 def _autosize(ws, widths: dict[int, int]) -> None:
@@ -206,12 +205,25 @@ class Dataset:
 
 
 def _mask_frame(df: pd.DataFrame, mask: Masker | None) -> pd.DataFrame:
+    """Mask the text columns; each distinct text is masked once (``cell_text`` mostly
+    repeats ``text``, and masking runs deduce). A masker may return a str or a result
+    with ``.text``."""
     if mask is None:
         return df
+    done: dict[str, Any] = {}
+
+    def one(text: Any) -> Any:
+        if not isinstance(text, str):
+            return text
+        if text not in done:
+            result = mask(text)
+            done[text] = getattr(result, "text", result)
+        return done[text]
+
     out = df.copy()
     for col in _TEXT_COLUMNS:
         if col in out:
-            out[col] = out[col].map(lambda t: _masked(mask, t))
+            out[col] = out[col].map(one)
     return out
 
 
@@ -223,15 +235,11 @@ def masker(kinds: str | Sequence[str] | None = None) -> Masker:
     return lambda text: mask_text(text, chosen).text
 
 
-def _masked(mask: Masker, text: Any) -> Any:
-    """Apply ``mask`` to a text; accepts maskers returning a str or a result with ``.text``."""
-    if not isinstance(text, str):
-        return text
-    result = mask(text)
-    return getattr(result, "text", result)
-
-
 def _attribute_columns(units: pd.DataFrame, attributes: Sequence[str] | None) -> list[str]:
+    # Imported on use: the store pulls in SQLAlchemy and Alembic (~1.4 s), which CSV-only
+    # exports (``textanalysis frequencies --answers ...``) never need.
+    from .store import unit_attribute_columns  # noqa: PLC0415
+
     if attributes is None:
         return unit_attribute_columns(units)
     missing = [a for a in attributes if a not in units.columns]
@@ -464,11 +472,11 @@ def export_from_store(
     Stored texts are already masked when the store's masking is on; ``mask`` masks
     again (e.g. a stricter set of kinds) before anything leaves the tool.
     """
-    units = store.units(survey, question, wave=wave)
-    check_one_wave(units, question)
-    codes = store.current_codes(
-        survey=survey, question=question, wave=wave, coder=coder, include_auto=include_auto
-    )
+    if chart is not None:
+        from .charts import check_chart_path  # noqa: PLC0415 (altair only when a chart is asked)
+
+        check_chart_path(chart)  # a bad chart name fails before the data set is written
+    units, codes = _store_tables(store, survey, question, wave, coder, include_auto)
     mapping = export_dataset(
         units,
         codes,

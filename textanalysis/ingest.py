@@ -54,7 +54,9 @@ UNIT_COLUMNS = [
     "substantive",
     "non_substantive_reason",
 ]
-_RESERVED = set(UNIT_COLUMNS) | {"unit_id", "wave", "survey"}
+# Every column name of a stored units table (Store.units): no attribute may take one of them.
+RESERVED_COLUMNS = ("unit_id", *UNIT_COLUMNS, "original_text", "wave", "survey")
+_RESERVED = set(RESERVED_COLUMNS)
 
 
 @dataclass
@@ -71,6 +73,12 @@ class RawTable:
     column_labels: dict[str, str] = field(default_factory=dict)
     duplicate_columns: dict[str, list[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Spreadsheet row of each df row (header = row 1); empty: df row i is row i + 2.
+    row_numbers: list[int] = field(default_factory=list)
+
+    def row(self, i: int) -> int:
+        """The spreadsheet row of df row ``i``, as messages name it (blank rows count)."""
+        return self.row_numbers[i] if self.row_numbers else i + 2
 
 
 @dataclass
@@ -261,7 +269,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     try:
         rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        row = len([r for r in rows if any(c.strip() for c in r)]) + 1
+        row = len(rows) + 1  # blank lines are rows too, as in a spreadsheet
         what = (
             'a quote (") is opened but never closed'
             if "end of data" in str(exc) or "EOF" in str(exc)
@@ -274,14 +282,16 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         ) from None
     finally:
         csv.field_size_limit(old_limit)
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    numbers = [n for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    rows = [rows[n - 1] for n in numbers]
     if not rows:
         raise IngestError("I002", f"File '{path.name}' has no rows. Export the survey again.")
-    header, body = rows[0], rows[1:]
+    header, body, numbers = rows[0], rows[1:], numbers[1:]
     width = len(header)
-    ragged = [i + 2 for i, r in enumerate(body) if len(r) != width]
+    ragged_pos = [i for i, r in enumerate(body) if len(r) != width]
+    ragged = [numbers[i] for i in ragged_pos]
     if ragged:
-        first = body[ragged[0] - 2]
+        first = body[ragged_pos[0]]
         raise IngestError(
             "I007",
             f"'{path.name}': {_plural(len(ragged), 'row')} ({_rows_text(ragged)}) "
@@ -300,17 +310,19 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         sheet=None,
         path=path,
         duplicate_columns=dups,
+        row_numbers=numbers,
     )
     if bad:
-        raw.warnings.append(_bad_bytes_warning(path, df, bad))
+        raw.warnings.append(_bad_bytes_warning(raw, bad))
     return raw
 
 
-def _bad_bytes_warning(path: Path, df: pd.DataFrame, bad: int) -> str:
+def _bad_bytes_warning(raw: RawTable, bad: int) -> str:
+    path, df = raw.path, raw.df
     places: list[str] = []
     for col in df.columns:
         hits = df.index[df[col].str.contains("\ufffd", regex=False)]
-        places.extend(f"row {i + 2} column '{col}'" for i in hits)
+        places.extend(f"row {raw.row(i)} column '{col}'" for i in hits)
     where = "; ".join(places[:10]) + (f" (and {len(places) - 10} more)" if len(places) > 10 else "")
     return (
         f"'{path.name}' is UTF-8 with {_plural(bad, 'invalid byte')}, replaced by '\ufffd' in: "
@@ -395,7 +407,9 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
             f"Sheet '{ws.title}' of '{path.name}' is empty. Choose another sheet with --sheet.",
         )
     header = rows[first]
-    body = [r for r in rows[first + 1 :] if any(c.strip() for c in r)]
+    # Spreadsheet row numbers (1-based) of the non-empty rows below the header.
+    numbers = [n + 1 for n in range(first + 1, len(rows)) if any(c.strip() for c in rows[n])]
+    body = [rows[n - 1] for n in numbers]
     # Trim trailing unnamed, empty columns (Excel often reports a wider used range).
     width = len(header)
     while (
@@ -413,6 +427,7 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
         path=path,
         duplicate_columns=dups,
         warnings=notes,
+        row_numbers=numbers,
     )
 
 
@@ -743,7 +758,7 @@ def _resolve_column(raw: RawTable, name: str, role: str) -> str:
     )
 
 
-def _check_spec(id_column: str, questions: Mapping[str, str], attributes: Sequence[str]) -> None:
+def _check_spec(questions: Mapping[str, str]) -> None:
     if not questions:
         raise IngestError(
             "I017",
@@ -781,7 +796,7 @@ def build_units(
             "I016",
             f"Unknown duplicates policy '{duplicates}'. Use one of: {', '.join(DUPLICATE_POLICIES)}.",
         )
-    _check_spec(id_column, questions, attributes)
+    _check_spec(questions)
     source = raw.path.name
     id_col = _resolve_column(raw, id_column, "id column")
     q_cols = {
@@ -822,10 +837,10 @@ def build_units(
     for col in selected:
         lengths = sub[col].str.len()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
-            row = int(lengths.idxmax())
+            row = raw.row(int(lengths.idxmax()))
             raise IngestError(
                 "I015",
-                f"'{source}' row {row + 2} column '{col}' holds {lengths.max():,} characters "
+                f"'{source}' row {row} column '{col}' holds {lengths.max():,} characters "
                 f"(limit {MAX_CELL_CHARS:,}). This is usually an unclosed quote that swallowed the rest of "
                 "the file; check that row in the export.",
             )
@@ -836,7 +851,7 @@ def build_units(
         else ids.ne("")
     )
     blank = ids.eq("")
-    bad_rows = [int(i) + 2 for i in sub.index[blank & filled]]
+    bad_rows = [raw.row(int(i)) for i in sub.index[blank & filled]]
     if bad_rows:
         raise IngestError(
             "I011",

@@ -12,7 +12,6 @@ pipeline version in one process, and a ``cache`` object (the Store) can persist 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .embed import text_key as text_hash  # one text hash for parses, embeddings and units
 from .errors import NlpError
 
 FULL_PIPELINE = "nl_core_news_md"
@@ -82,11 +82,6 @@ class PipelineInfo:
     version: str
     is_fallback: bool
     hint: str
-
-
-def text_hash(text: str) -> str:
-    """sha256 hex of the UTF-8 text (identical to ``embed.text_key``)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _simplemma_version() -> str:

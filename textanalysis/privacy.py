@@ -38,7 +38,7 @@ import gc
 import logging
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -537,6 +537,22 @@ def mask_text(
     return MaskResult("".join(parts), list(dict.fromkeys(sp.kind for sp in spans)), spans)
 
 
+def _memo_masker(kinds: tuple[str, ...]) -> Callable[[Any], MaskResult]:
+    """:func:`mask_text` over ``kinds`` that masks each distinct text once (answers repeat:
+    "nvt", a split cell's ``cell_text``); a missing value gives ``MaskResult(value)``."""
+    cache: dict[str, MaskResult] = {}
+
+    def run(value: Any) -> MaskResult:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return MaskResult(value)
+        key = str(value)
+        if key not in cache:
+            cache[key] = mask_text(key, kinds)
+        return cache[key]
+
+    return run
+
+
 def mask_frame(
     df: pd.DataFrame, column: str = "text", kinds: Iterable[str] | str | None = DEFAULT_KINDS
 ) -> pd.DataFrame:
@@ -548,21 +564,11 @@ def mask_frame(
             f"Column '{column}' not found; columns: {', '.join(map(str, df.columns)) or '(none)'}. "
             f"Name the answer text column '{column}'.",
         )
+    run = _memo_masker(ks)
     out = df.copy()
-    cache: dict[str, MaskResult] = {}
-    texts, found = [], []
-    for value in out[column].tolist():
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            texts.append(value)
-            found.append("")
-            continue
-        key = str(value)
-        if key not in cache:
-            cache[key] = mask_text(key, ks)
-        texts.append(cache[key].text)
-        found.append(";".join(cache[key].found))
-    out[column] = texts
-    out["masked"] = found
+    results = [run(v) for v in out[column].tolist()]
+    out[column] = [r.text for r in results]
+    out["masked"] = [";".join(r.found) for r in results]
     return out
 
 
@@ -585,18 +591,8 @@ def apply_masking(
             "P003",
             f"Unknown masking policy '{policy}'. Use one of: {', '.join(POLICIES)} (or none).",
         )
-    ks = parse_kinds(kinds)
+    run = _memo_masker(parse_kinds(kinds))
     out = units_df.copy()
-    cache: dict[str, MaskResult] = {}
-
-    def run(value: Any) -> MaskResult:
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return MaskResult(value)
-        key = str(value)
-        if key not in cache:
-            cache[key] = mask_text(key, ks)
-        return cache[key]
-
     if "text" in out.columns:
         results = [run(v) for v in out["text"].tolist()]
         if policy == "keep-original":
@@ -717,15 +713,12 @@ def _main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(_main())
-
-
 def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None) -> pd.DataFrame:
     """`textanalysis mask`: every input column, ``text`` masked, plus ``masked`` (kinds found)."""
-    from .reliability import read_csv_table  # noqa: PLC0415 (shared CSV reader with clear errors)
+    from .reliability import check_out_folder, read_csv_table  # noqa: PLC0415 (shared CSV I/O checks)
 
-    ks = parse_kinds(kinds)  # unknown kinds fail before any work is done
+    ks = parse_kinds(kinds)  # unknown kinds and a missing output folder fail before any work
+    out = check_out_folder(out, error=PrivacyError, prefix="P")
     table = read_csv_table(answers, "ANSWERS", error=PrivacyError, prefix="P")
     if "text" not in table.columns:
         raise PrivacyError(
@@ -736,3 +729,7 @@ def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None)
     result = mask_frame(table, "text", ks)
     result.to_csv(out, index=False)
     return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -128,15 +128,27 @@ def _describe(code: Code) -> str:
 
 def export_qdc(codebook: Codebook, path: str | Path) -> Path:
     """Write ``path`` (atomically: a failed write leaves an older file intact)."""
+    return write_atomic(path, to_qdc(codebook), ".qdc file")
+
+
+def write_atomic(path: str | Path, text: str, what: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` via a temporary file, so a failed write leaves an older
+    file intact; [C030] names the path when it cannot be written."""
     p = Path(path)
-    if p.parent and not p.parent.exists():
+    if not p.parent.is_dir():
         raise CodebookError(
             "C030",
-            f"Folder '{p.parent}' for the .qdc file does not exist. Create it or choose another --out.",
+            f"Folder '{p.parent}' for the {what} does not exist. Create it or choose another --out.",
         )
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(to_qdc(codebook), encoding="utf-8")
-    os.replace(tmp, p)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CodebookError(
+            "C030", f"Cannot write the {what} '{p}' ({exc.strerror}). Choose a writable --out path."
+        ) from None
     return p
 
 

@@ -646,11 +646,6 @@ def read_csv_table(
     if not p.exists():
         raise error(f"{prefix}020", f"{what} file '{p}' does not exist. Check the path.")
     data = p.read_bytes()
-    if not data.strip():
-        raise error(
-            f"{prefix}021",
-            f"{what} file '{p}' is empty. Give a CSV with a header row and data rows.",
-        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -659,6 +654,11 @@ def read_csv_table(
             f"{what} file '{p}' is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}). "
             "Save it as CSV UTF-8.",
         ) from None
+    if not text.strip():  # after decoding: an "empty" Excel CSV still holds a byte-order mark
+        raise error(
+            f"{prefix}021",
+            f"{what} file '{p}' is empty. Give a CSV with a header row and data rows.",
+        )
     first = text.splitlines()[0] if text.splitlines() else ""
     sep = ";" if first.count(";") > first.count(",") else ","
     try:
@@ -669,10 +669,24 @@ def read_csv_table(
         ) from None
 
 
+def check_out_folder(
+    path: str | Path, error: type[Exception] = ReliabilityError, prefix: str = "K"
+) -> Path:
+    """``path`` as a Path when its folder exists, else ``[{prefix}024]`` (before any work is done)."""
+    p = Path(path)
+    if not p.parent.exists():
+        raise error(
+            f"{prefix}024",
+            f"Folder '{p.parent}' of output file '{p}' does not exist. Create it or pick another path.",
+        )
+    return p
+
+
 def agreement_command(
     codes: str | Path, out: str | Path, codebook: str | Path | None = None
 ) -> pd.DataFrame:
     """`textanalysis agreement`: read CODES.csv, write AGREE.csv (the 5 contract columns)."""
+    out = check_out_folder(out)
     table = read_csv_table(codes, "CODES")
     cb = None
     if codebook is not None:

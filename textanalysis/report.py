@@ -261,6 +261,7 @@ def _coded(
             "Code only units of this question (check the id column and the question).",
         )
     order, labels, parents = _codebook_info(codebook)
+    defined = tuple(order) if codebook is not None else None  # before codes outside it are added
     if codebook is not None:
         unknown = [c for c in pd.unique(pairs["code"]) if c not in labels]
         if unknown:
@@ -295,7 +296,7 @@ def _coded(
         order=order,
         labels=labels,
         parents=parents,
-        defined=tuple(_codebook_info(codebook)[0]) if codebook is not None else None,
+        defined=defined,
         codebook_name=codebook.name if codebook is not None else None,
     )
 

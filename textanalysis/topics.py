@@ -302,7 +302,7 @@ def _models(n: int, *, fast: bool, n_topics: int | None, min_topic_size: int | N
 
 
 def _check_inputs(
-    texts: Sequence[Any], ids: Sequence[Any] | None, n_topics: int | None
+    texts: Sequence[Any], ids: Sequence[Any] | None, n_topics: int | None, seed: int
 ) -> list[str]:
     if ids is None:
         ids = [str(i) for i in range(len(texts))]
@@ -319,6 +319,10 @@ def _check_inputs(
     if n_topics is not None and (not isinstance(n_topics, int) or n_topics < 2):
         raise TopicsError(
             "T005", f"Number of topics {n_topics!r} is invalid. Ask for at least 2 topics."
+        )
+    if not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
+        raise TopicsError(
+            "T014", f"Seed {seed!r} is invalid. Give a whole number from 0 to 4294967295, e.g. 42."
         )
     return ids
 
@@ -343,7 +347,7 @@ def fit_topics(
     topic; outliers below it stay in topic -1 ("overig").
     """
     texts = list(texts)
-    ids = _check_inputs(texts, ids, n_topics)
+    ids = _check_inputs(texts, ids, n_topics, seed)
     reasons = [non_answer_reason(t) for t in texts]
     keep = [i for i, r in enumerate(reasons) if r is None]
     n = len(keep)
@@ -539,6 +543,8 @@ def _probabilities(embeddings: np.ndarray, topics: np.ndarray, k: int):
     for t in range(k):
         c = embeddings[topics == t].mean(axis=0)
         centroids[t] = c / (np.linalg.norm(c) or 1.0)
+    if k == 0:  # HDBSCAN found no theme: every answer is an outlier
+        return np.zeros(len(topics)), centroids
     sims = embeddings @ centroids.T
     z = (sims - sims.max(axis=1, keepdims=True)) / _SOFTMAX_TEMPERATURE
     soft = np.exp(z)

@@ -7,7 +7,6 @@ this module holds the group, the shared ``--db`` option and the error handling.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,12 +15,12 @@ import click
 
 from ..errors import TextAnalysisError
 
-DEFAULT_DB = "textanalysis.db"
-
 
 def resolve_db(db: str | None) -> str:
     """--db PATH/URL, else DATABASE_URL, else TEXTANALYSIS_DB, else ./textanalysis.db."""
-    return db or os.environ.get("DATABASE_URL") or os.environ.get("TEXTANALYSIS_DB") or DEFAULT_DB
+    from ..store.engine import location  # the one rule; imported when a database is wanted
+
+    return location(db)
 
 
 db_option = click.option(

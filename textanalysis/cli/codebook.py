@@ -20,18 +20,16 @@ def codebook_group() -> None:
 @friendly
 def validate_command(files: tuple[str, ...]) -> None:
     """List every problem of each codebook with its line number; exit 2 if any file has one."""
-    from ..codebook import load_codebook
-    from ..codebook_validate import validate_codebook_file
+    from ..codebook_validate import check_codebook_file
 
     bad = 0
     for f in files:
-        problems = validate_codebook_file(f)
+        cb, problems = check_codebook_file(f)
         for p in problems:
             click.echo(str(p), err=True)
         if problems:
             bad += 1
         else:
-            cb = load_codebook(f)
             click.echo(
                 f"OK {f}: '{cb.name}' v{cb.version}, {len(cb.code_ids)} codes, {len(cb.leaf_ids)} leaves"
             )
@@ -65,15 +63,12 @@ def export_qdc_command(codebook_file: str, out: str) -> None:
 def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -> None:
     """Read a REFI-QDA .qdc codebook and write it as codebook YAML."""
     from ..errors import CodebookError
-    from ..refi import import_qdc
+    from ..refi import import_qdc, write_atomic
 
-    target = Path(out)
-    if target.exists() and not force:
+    if Path(out).exists() and not force:
         raise CodebookError(
             "C036", f"'{out}' already exists. Choose another --out or add --force to overwrite it."
         )
     cb = import_qdc(qdc_file, name=name)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(cb.to_yaml(), encoding="utf-8")
-    tmp.replace(target)
+    write_atomic(out, cb.to_yaml(), "codebook YAML")
     click.echo(f"{len(cb.code_ids)} codes of '{cb.name}' -> {out}")

@@ -8,7 +8,7 @@ import click
 
 from ..errors import IngestError
 from ..ingest import DUPLICATE_POLICIES
-from . import db_option, friendly, main, resolve_db
+from . import db_option, friendly, main
 
 
 def _parse_questions(specs: tuple[str, ...]) -> dict[str, str]:
@@ -80,7 +80,7 @@ def import_command(
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     survey = survey or Path(file).stem
-    with Store(resolve_db(db)) as store:  # opened only after the file is fully read and checked
+    with Store(db) as store:  # opened only after the file is fully read and checked
         s = store.import_result(result, survey=survey, wave=wave)
     stored = (
         f"{s['new_units']} new units stored" if s["created"] else "already imported, nothing new"
@@ -101,7 +101,7 @@ def info_command(db: str | None) -> None:
 
     from ..nlp import load_pipeline, pipeline_info
     from ..store import Store
-    from ..store.engine import display_url
+    from ..store.engine import display_url, sqlite_file
 
     click.echo(f"textanalysis {version('textanalysis')}")
     nlp = pipeline_info(load_pipeline())
@@ -112,8 +112,8 @@ def info_command(db: str | None) -> None:
     if nlp.hint:
         click.echo(f"  {nlp.hint}")
     click.echo(f"Embedder: {_embedder_line()}")
-    url = Store.resolve(resolve_db(db))
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    url = Store.resolve(db)
+    if (path := sqlite_file(url)) is not None and not path.exists():
         click.echo(
             f"Database: {url} (not created yet; `textanalysis import` or `textanalysis demo` creates it)"
         )

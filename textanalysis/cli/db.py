@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import db_option, friendly, main, resolve_db
+from . import db_option, friendly, main
 
 
 @main.command()
@@ -26,7 +26,7 @@ def demo(db: str | None, manifest: str | None, with_gold_codes: bool) -> None:
     from ..store import Store
     from ..store.demo import import_demo
 
-    with Store(resolve_db(db)) as store:
+    with Store(db) as store:
         steps = import_demo(store, manifest, with_gold=with_gold_codes)
     for s in steps:
         if s["kind"] == "import":
@@ -56,9 +56,18 @@ def demo(db: str | None, manifest: str | None, with_gold_codes: bool) -> None:
 @friendly
 def export_db(out: str, db: str | None) -> None:
     """Write all surveys, units, codebooks, decisions, memos and runs to a portable file."""
-    from ..store import Store
+    from ..store import Store, StoreError
+    from ..store.engine import sqlite_file
 
-    with Store(resolve_db(db)) as store:
+    url = Store.resolve(db)
+    if (path := sqlite_file(url)) is not None and not path.exists():
+        # Opening would create an empty database and write an empty backup without a word.
+        raise StoreError(
+            "S001",
+            f"Database '{path}' does not exist, so there is nothing to export. Check --db "
+            "(or $DATABASE_URL / $TEXTANALYSIS_DB).",
+        )
+    with Store(url) as store:
         counts = store.export_all(out)
     click.echo(f"Exported to {out}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
@@ -71,6 +80,6 @@ def restore(file: str, db: str | None) -> None:
     """Read an export-db file back into an EMPTY database."""
     from ..store import Store
 
-    with Store(resolve_db(db)) as store:
+    with Store(db) as store:
         counts = store.restore(file)
     click.echo(f"Restored {file}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..report import export_command, frequencies_command
 from . import db_option, friendly, main, resolve_db
 
 
@@ -55,6 +54,8 @@ def frequencies_cmd(
     out,
 ):
     """Respondents, % of N and mentions per code -> code,label,respondents,percent,mentions,n."""
+    from ..report import frequencies_command  # noqa: PLC0415 (pandas only when the command runs)
+
     table = frequencies_command(
         answers=answers, codes=codes, respondent_column=respondent_column, codebook=codebook,
         db=resolve_db(db) if survey or question else None, survey=survey, question=question,
@@ -106,6 +107,8 @@ def export_cmd(
     db, survey, question, wave, fmt, level, codebook, coder, include_auto, mask_kinds, chart, out
 ):
     """Export the coded data set (0/1 per code per respondent, or per unit) for SPSS/Excel."""
+    from ..report import export_command  # noqa: PLC0415
+
     export_command(
         db=resolve_db(db), survey=survey, question=question, wave=wave, fmt=fmt, level=level,
         codebook=codebook, coder=coder, include_auto=include_auto, mask_kinds=mask_kinds,

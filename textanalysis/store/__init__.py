@@ -4,7 +4,7 @@
 
 Opening
     ``Store(url=None)``: a path is an SQLite file (WAL, foreign keys on, 30 s busy timeout,
-    synchronous=FULL); a URL (``sqlite:///x.db``, ``postgresql+psycopg://user@host/db``) is used
+    synchronous=NORMAL, see ``store/engine.py``); a URL (``sqlite:///x.db``, ``postgresql+psycopg://user@host/db``) is used
     as is; ``None`` follows ``--db``/``$DATABASE_URL``/``$TEXTANALYSIS_DB``/``./textanalysis.db``
     (``Store.resolve(db)``). Opening runs the packaged Alembic migrations (``upgrade head``) under
     a lock, so an old database is upgraded in place. ``store.engine``, ``store.url``,

@@ -14,23 +14,11 @@ from sqlalchemy import Connection, select, text, update
 
 from ..embed import text_key
 from ..errors import StoreError
+from ..ingest import RESERVED_COLUMNS
 from . import schema as t
 from ._util import MASKING_POLICIES, chunks, clean_name, none_if_nan
 from .schema import utcnow
 
-STANDARD_COLUMNS = (
-    "unit_id",
-    "respondent_id",
-    "question_id",
-    "unit_index",
-    "text",
-    "cell_text",
-    "substantive",
-    "non_substantive_reason",
-    "original_text",
-    "wave",
-    "survey",
-)
 REQUIRED_COLUMNS = ("respondent_id", "question_id", "unit_index", "text")
 _PG_IMPORT_LOCK = 724_3002
 _INSERT_CHUNK = 20_000
@@ -51,15 +39,8 @@ _UNIT_INSERT_COLUMNS = (
 
 def _str_list(series: pd.Series) -> list[str | None]:
     """Values as str, missing ones (None, NaN, NA) as None."""
-    out: list[str | None] = []
-    for v in series.tolist():
-        if isinstance(v, str):
-            out.append(v)
-        elif v is None or v is pd.NA or (isinstance(v, float) and v != v):
-            out.append(None)
-        else:
-            out.append(str(v))
-    return out
+    values = [none_if_nan(v) for v in series.tolist()]
+    return [v if v is None or isinstance(v, str) else str(v) for v in values]
 
 
 def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
@@ -126,7 +107,7 @@ def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
 
 def unit_attribute_columns(units: pd.DataFrame) -> list[str]:
     """The respondent-attribute columns of a units frame (everything but the standard columns)."""
-    return [str(c) for c in units.columns if c not in STANDARD_COLUMNS]
+    return [str(c) for c in units.columns if c not in RESERVED_COLUMNS]
 
 
 def attribute_columns(result: Any, units: pd.DataFrame) -> list[str]:

@@ -37,22 +37,18 @@ def clean_name(value: Any, what: str, code: str = "S013") -> str:
     return text
 
 
-def check_decision(value: Any) -> str:
-    if value not in VALID_DECISIONS:
-        raise StoreError(
-            "S003",
-            f"Decision {value!r} is not valid. Use one of: {', '.join(VALID_DECISIONS)}.",
-        )
+def _check_choice(value: Any, allowed: tuple[str, ...], code: str, what: str) -> str:
+    if value not in allowed:
+        raise StoreError(code, f"{what} {value!r} is not valid. Use one of: {', '.join(allowed)}.")
     return value
+
+
+def check_decision(value: Any) -> str:
+    return _check_choice(value, VALID_DECISIONS, "S003", "Decision")
 
 
 def check_source(value: Any) -> str:
-    if value not in VALID_SOURCES:
-        raise StoreError(
-            "S004",
-            f"Decision source {value!r} is not valid. Use one of: {', '.join(VALID_SOURCES)}.",
-        )
-    return value
+    return _check_choice(value, VALID_SOURCES, "S004", "Decision source")
 
 
 def check_score(value: Any) -> float | None:

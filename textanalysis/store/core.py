@@ -9,14 +9,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
 from ..errors import StoreError
+from ..ingest import RESERVED_COLUMNS
+from ..ingest import UNIT_COLUMNS as INGEST_COLUMNS
 from . import engine as eng
 from . import schema as t
-from ._import import STANDARD_COLUMNS, prepare_import, write_import
+from ._import import prepare_import, write_import
 from ._util import (
     check_decision,
     check_score,
@@ -30,18 +32,7 @@ from ._util import (
 )
 from .schema import utcnow
 
-UNIT_COLUMNS = [
-    "unit_id",
-    "respondent_id",
-    "question_id",
-    "unit_index",
-    "text",
-    "cell_text",
-    "substantive",
-    "non_substantive_reason",
-    "wave",
-    "survey",
-]
+UNIT_COLUMNS = ["unit_id", *INGEST_COLUMNS, "wave", "survey"]
 DECISION_COLUMNS = [
     "decision_id",
     "unit_id",
@@ -287,8 +278,7 @@ class Store:
         if coded_by is not None:
             cond.append(u.c.id.in_(select(d.c.unit_id).where(d.c.coder == coded_by)))
         if code is not None:
-            current = _current_subquery(coder=coded_by, code=code)
-            cond.append(u.c.id.in_(select(current.c.unit_id)))
+            cond.append(u.c.id.in_(self._current([d.c.unit_id], coder=coded_by, code=code)))
         if _assigned is not None:
             a = t.assignments
             cond.append(
@@ -393,6 +383,37 @@ class Store:
             cond.append(d.c.unit_id.in_(_id_list(unit_ids)))
         return query.where(*cond)
 
+    def _current(
+        self,
+        cols: list,
+        *,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+        coder: str | None = None,
+        unit_ids: Iterable[int] | None = None,
+        code: str | None = None,
+    ) -> Select:
+        """``cols`` of the current applied decisions in scope: per (unit, code, coder) the
+        decision with the highest decision_id, kept when it is 'applied'."""
+        d = t.decisions
+        latest = self._decision_query(
+            [func.max(d.c.id).label("id")],
+            survey=survey,
+            question=question,
+            wave=wave,
+            coder=coder,
+            unit_ids=unit_ids,
+        )
+        if code is not None:
+            latest = latest.where(d.c.code == code)
+        latest = latest.group_by(d.c.unit_id, d.c.code, d.c.coder).subquery()
+        return (
+            select(*cols)
+            .select_from(d.join(latest, d.c.id == latest.c.id))
+            .where(d.c.decision == "applied")
+        )
+
     def decisions(
         self,
         *,
@@ -430,19 +451,13 @@ class Store:
         """Current codes: per (unit, code, coder) the last decision (highest decision_id) wins;
         rows where it is 'applied'. Coders never overwrite each other."""
         d = t.decisions
-        latest = self._decision_query(
-            [func.max(d.c.id).label("id")],
+        query = self._current(
+            [d.c[c] for c in CURRENT_COLUMNS],
             survey=survey,
             question=question,
             wave=wave,
             coder=coder,
             unit_ids=unit_ids,
-        ).group_by(d.c.unit_id, d.c.code, d.c.coder)
-        latest = latest.subquery()
-        query = (
-            select(*[d.c[c] for c in CURRENT_COLUMNS])
-            .select_from(d.join(latest, d.c.id == latest.c.id))
-            .where(d.c.decision == "applied")
         )
         if not include_auto:
             query = query.where(d.c.source != "auto")
@@ -588,18 +603,17 @@ class Store:
             query = query.where(c.c.content_hash == version)
         with eng.read_connection(self.engine) as conn:
             rows = conn.execute(query).all()
+
+        def parse(row) -> Any:  # noqa: ANN001
+            return parse_codebook(row.yaml_text, f"stored codebook {row.content_hash}")
+
         if question is not None:
             exact = [r for r in rows if r.question == question]
-            if exact:
-                rows = exact
-            else:
-                rows = [
-                    r
-                    for r in rows
-                    if r.question == ""
-                    and question
-                    in parse_codebook(r.yaml_text, f"stored codebook {r.content_hash}").questions
-                ]
+            if not exact:  # the latest codebook saved without a question that lists it
+                for r in rows:
+                    if r.question == "" and question in (codebook := parse(r)).questions:
+                        return codebook
+            rows = exact
         if not rows:
             what = f"version '{version}'" if version else "any version"
             where = f" for question '{question}'" if question else ""
@@ -608,7 +622,7 @@ class Store:
                 f"No codebook {what}{where} is stored. Save one first (textanalysis demo, or "
                 "Store.save_codebook(codebook, question)); stored versions are in Store.codebooks().",
             )
-        return parse_codebook(rows[0].yaml_text, f"stored codebook {rows[0].content_hash}")
+        return parse(rows[0])
 
     # --- caches -----------------------------------------------------------------------
     def nlp_get(self, pipeline_key: str, hashes: Sequence[str]) -> dict[str, bytes]:
@@ -779,28 +793,6 @@ def _id_list(unit_ids: Iterable[int]):
     return bindparam("unit_ids", ids, expanding=True, literal_execute=True)
 
 
-def _current_subquery(coder: str | None = None, code: str | None = None):
-    """Current applied (unit_id, code, coder) rows, optionally for one coder/code."""
-    d = t.decisions
-    cond = []
-    if coder is not None:
-        cond.append(d.c.coder == coder)
-    if code is not None:
-        cond.append(d.c.code == code)
-    latest = (
-        select(func.max(d.c.id).label("id"))
-        .where(*cond)
-        .group_by(d.c.unit_id, d.c.code, d.c.coder)
-        .subquery()
-    )
-    return (
-        select(d.c.unit_id, d.c.code, d.c.coder)
-        .select_from(d.join(latest, d.c.id == latest.c.id))
-        .where(and_(d.c.decision == "applied"))
-        .subquery()
-    )
-
-
 def _decision_row(raw: dict[str, Any], now=None) -> dict[str, Any]:
     if "unit_id" not in raw or "code" not in raw or "coder" not in raw:
         raise StoreError(
@@ -844,6 +836,6 @@ def _expand_attributes(frame: pd.DataFrame, base: list[str]) -> pd.DataFrame:
         out["unit_index"] = out["unit_index"].astype("int64")
         out["substantive"] = out["substantive"].astype(bool)
     for k in names:
-        col = k if k not in STANDARD_COLUMNS else f"{k}_attribute"
+        col = k if k not in RESERVED_COLUMNS else f"{k}_attribute"
         out[col] = [(a or {}).get(k) for a in attrs]
     return out

@@ -23,6 +23,18 @@ def default_manifest() -> Path:
     return here if here.is_file() else Path("data/demo.yaml")
 
 
+# Keys every entry of a manifest section needs (section, keys, how to write them).
+_ENTRY_KEYS = (
+    (
+        "imports",
+        ("file", "survey", "wave", "id_column", "questions"),
+        "file, survey, wave, id_column and questions {QID: column}",
+    ),
+    ("codebooks", ("file",), "file and optionally question"),
+    ("gold", ("question", "survey", "wave", "codes"), "question, survey, wave and codes"),
+)
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise StoreError(
@@ -40,18 +52,20 @@ def read_manifest(path: Path) -> dict[str, Any]:
             "S015",
             f"Demo manifest '{path}' has no 'imports:' list. See data/README.md for the format.",
         )
-    for i, entry in enumerate(data["imports"]):
-        missing = [
-            k
-            for k in ("file", "survey", "wave", "id_column", "questions")
-            if k not in (entry or {})
-        ]
-        if missing:
+    for section, keys, hint in _ENTRY_KEYS:
+        entries = data.get(section) or []
+        if not isinstance(entries, list):
             raise StoreError(
-                "S015",
-                f"Import entry {i} of '{path}' lacks {', '.join(missing)}. Give file, survey, wave, "
-                "id_column and questions {QID: column}.",
+                "S015", f"'{section}:' of demo manifest '{path}' is not a list. Write '- ' items."
             )
+        for i, entry in enumerate(entries):
+            missing = [k for k in keys if not isinstance(entry, dict) or k not in entry]
+            if missing:
+                raise StoreError(
+                    "S015",
+                    f"{section.capitalize().rstrip('s')} entry {i} of '{path}' lacks "
+                    f"{', '.join(missing)}. Give {hint}.",
+                )
     return data
 
 

@@ -38,13 +38,16 @@ _WRITE_FLAG = "textanalysis_write"
 _PG_MIGRATION_LOCK = 724_3001  # pg_advisory_xact_lock key for schema upgrades
 
 
+def location(db: str | os.PathLike[str] | None = None) -> str:
+    """--db PATH/URL, else $DATABASE_URL, else $TEXTANALYSIS_DB, else ./textanalysis.db; as given."""
+    if db:
+        return os.fspath(db)
+    return os.environ.get("DATABASE_URL") or os.environ.get("TEXTANALYSIS_DB") or DEFAULT_DB
+
+
 def resolve(db: str | os.PathLike[str] | None = None) -> str:
-    """--db PATH/URL, else $DATABASE_URL, else $TEXTANALYSIS_DB, else ./textanalysis.db; as a URL."""
-    raw = (
-        os.fspath(db)
-        if db
-        else os.environ.get("DATABASE_URL") or os.environ.get("TEXTANALYSIS_DB") or DEFAULT_DB
-    )
+    """:func:`location` as a URL (a path becomes an absolute ``sqlite:///`` URL)."""
+    raw = location(db)
     if "://" in raw:
         return raw
     if raw == ":memory:":
@@ -62,6 +65,17 @@ def resolve(db: str | os.PathLike[str] | None = None) -> str:
             f"Database path '{raw}' is a folder. Give a file name such as '{raw}/textanalysis.db'.",
         )
     return "sqlite:///" + path.as_posix()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for other engines and in-memory databases."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def display_url(url: str) -> str:

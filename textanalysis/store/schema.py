@@ -3,7 +3,7 @@
 The schema itself is created and changed only by the Alembic migrations in
 ``textanalysis/migrations`` (so a user's database survives upgrades); these models
 describe the head revision for queries and must stay in step with the migrations
-(``tests/test_store_migrations.py`` compares them).
+(``tests/test_store_guarantees.py`` compares them).
 """
 
 from __future__ import annotations

@@ -1,50 +1,25 @@
 """Text access for the suggesters: spaCy docs and lemma strings.
 
-Uses the shared pipeline in :mod:`textanalysis.nlp` (cached processing) when it is
-available and a small offline fallback (``spacy.blank("nl")`` + simplemma) otherwise,
-so the suggesters work the same in both cases. Lemmas are lower-cased here: codebook
-keywords are written in lower case and answers start sentences with capitals.
+Docs come from the shared Dutch pipeline in :mod:`textanalysis.nlp` (cached processing:
+``nl_core_news_md`` or the offline simplemma pipeline), so every suggester sees the same
+lemmas. Lemmas are lower-cased here: codebook keywords are written in lower case and
+answers start sentences with capitals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from spacy.tokens import Doc
+
+from .. import nlp
 
 _PUNCT_ONLY = set(".,;:!?()[]{}\"'`/\\-–—…*")
 
 
-@lru_cache(maxsize=1)
-def _fallback_nlp():
-    import spacy
-
-    return spacy.blank("nl")
-
-
-@lru_cache(maxsize=200_000)
-def _simplemma(word: str) -> str:
-    import simplemma
-
-    return simplemma.lemmatize(word, lang="nl")
-
-
 def process(texts: Sequence[str]) -> list[Doc]:
-    """Docs for ``texts`` (shared cached pipeline when present, offline fallback otherwise)."""
-    texts = [t if isinstance(t, str) else "" for t in texts]
-    try:
-        from .. import nlp as shared
-    except ImportError:
-        shared = None
-    if shared is not None and hasattr(shared, "process"):
-        return list(shared.process(texts))
-    nlp = _fallback_nlp()
-    docs = list(nlp.pipe(texts))
-    for doc in docs:
-        for tok in doc:
-            tok.lemma_ = _simplemma(tok.text)
-    return docs
+    """Docs for ``texts`` from the shared cached pipeline (a non-string is an empty text)."""
+    return nlp.process([t if isinstance(t, str) else "" for t in texts])
 
 
 def token_lemma(tok) -> str:

@@ -105,24 +105,33 @@ def next_units(
     return [ids[i] for i in select_diverse(util, emb, n, lab_emb)]
 
 
-def next_units_for(store, survey: str, question: str, coder: str, n: int = 10, strategy: str = "active",
-                   codebook=None, wave: str | None = None, seed: int = 0) -> pd.DataFrame:  # fmt: skip
-    """Store-facing: the next ``n`` uncoded units of ``coder`` for one question, as unit rows in order."""
+def coder_training_set(
+    store, survey: str, question: str, coder: str, wave: str | None = None
+) -> tuple[pd.DataFrame, set, pd.DataFrame, list[set[str]]]:
+    """``coder``'s view of a question: (all units, ids the coder has any decision on, the units
+    the coder decided by hand, their current code sets). Auto-coded units count as decided
+    (not offered again) but are never training examples: their auto codes are no labels."""
     units = store.units(survey, question, wave)
+    dec = store.decisions(survey=survey, question=question, wave=wave, coder=coder)
+    human = set(dec.loc[dec["source"] != "auto", "unit_id"])
     codes = store.current_codes(
         survey=survey, question=question, wave=wave, coder=coder, include_auto=False
     )
-    decided = set(
-        store.decisions(survey=survey, question=question, wave=wave, coder=coder)["unit_id"]
-    )
+    by_unit = codes.groupby("unit_id")["code"].apply(set).to_dict()
+    coded = units[units["unit_id"].isin(human)]
+    return units, set(dec["unit_id"]), coded, [by_unit.get(u, set()) for u in coded["unit_id"]]
+
+
+def next_units_for(store, survey: str, question: str, coder: str, n: int = 10, strategy: str = "active",
+                   codebook=None, wave: str | None = None, seed: int = 0) -> pd.DataFrame:  # fmt: skip
+    """Store-facing: the next ``n`` uncoded units of ``coder`` for one question, as unit rows in order."""
+    units, decided, coded, labels = coder_training_set(store, survey, question, coder, wave)
     model = None
     if strategy == "active" and codebook is not None:
         from .ensemble import EnsembleSuggester
 
-        coded = units[units["unit_id"].isin(decided)]
-        by_unit = codes.groupby("unit_id")["code"].apply(set).to_dict()
         known = set(codebook.code_ids)
-        Y = [{c for c in by_unit.get(u, set()) if c in known} for u in coded["unit_id"]]
+        Y = [{c for c in y if c in known} for y in labels]
         model = EnsembleSuggester(codebook, cache=store, cv=3).fit(coded["text"].tolist(), Y)
     picked = next_units(units, decided, model, n, strategy, seed, cache=store)
     return units.set_index("unit_id").loc[picked].reset_index()

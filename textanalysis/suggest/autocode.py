@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import SuggestError
 from .calibration import precision_thresholds
+from .ensemble import MIN_TRAINING_ANSWERS
 
 
 @dataclass
@@ -58,12 +60,10 @@ def autocode(
 ) -> AutocodeResult:
     """Apply a trained :class:`EnsembleSuggester` to ``texts`` where it meets ``target_precision``."""
     if getattr(model, "oof_scores_", None) is None:
-        from ..errors import SuggestError
-
         raise SuggestError(
             "G012",
-            "Auto-coding needs confirmed codes to estimate precision: train on at least 10 coded answers "
-            "with a few examples per code (--train).",
+            "Auto-coding needs confirmed codes to estimate precision: train on at least "
+            f"{MIN_TRAINING_ANSWERS} coded answers with a few examples per code (--train).",
         )
     texts = list(texts)
     ids = list(ids) if ids is not None else list(range(len(texts)))

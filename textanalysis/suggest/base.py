@@ -46,6 +46,14 @@ class BaseSuggester(BaseEstimator):
         self.codes_ = list(codes) if codes is not None else select_codes(self.codebook, Y)
         self.code_index_ = {c: i for i, c in enumerate(self.codes_)}
 
+    def _embedder(self):
+        """``self.embedder``, else the process-wide default (``embed.get_embedder()``)."""
+        if getattr(self, "embedder", None) is not None:
+            return self.embedder
+        from ..embed import get_embedder
+
+        return get_embedder()
+
     def fit(self, texts: Sequence[str], Y: Sequence[set[str]] | None = None):  # pragma: no cover
         raise NotImplementedError
 

@@ -110,11 +110,7 @@ class ClassifierSuggester(BaseSuggester):
     def _embed(self, texts):
         if not self.use_embeddings:
             return None
-        if self.embedder is None:
-            from ..embed import get_embedder
-
-            return get_embedder().encode(list(texts), cache=self.cache)
-        return self.embedder.encode(list(texts), cache=self.cache)
+        return self._embedder().encode(list(texts), cache=self.cache)
 
     def fit(
         self,

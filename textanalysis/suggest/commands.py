@@ -9,8 +9,9 @@ import pandas as pd
 
 from ..codebook import load_codebook
 from ..errors import SuggestError
+from .active import coder_training_set
 from .autocode import AutocodeResult, autocode
-from .ensemble import EnsembleSuggester
+from .ensemble import MIN_TRAINING_ANSWERS, EnsembleSuggester
 from .evaluate import EvaluationResult, evaluate_suggester
 from .io import check_target_precision, read_answers, read_gold, read_train
 
@@ -27,6 +28,16 @@ def _write(df: pd.DataFrame, out: str | Path) -> None:
         ) from None
 
 
+def _check_out(out: str | Path | None) -> None:
+    """[G014] before any work, and before any database write, when OUT's folder is missing."""
+    if out and not Path(out).parent.is_dir():
+        raise SuggestError(
+            "G014",
+            f"Cannot write '{out}': folder '{Path(out).parent}' does not exist. "
+            "Create it or choose another path.",
+        )
+
+
 def _fit(codebook, train: pd.DataFrame | None) -> EnsembleSuggester:
     model = EnsembleSuggester(codebook)
     if train is None:
@@ -38,6 +49,7 @@ def run_suggest(
     codebook: str, answers: str, out: str, train: str | None = None, top_k: int = 5
 ) -> pd.DataFrame:
     """Suggestions for every answer: the ``top_k`` best codes (all if fewer) plus every suggested one."""
+    _check_out(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb) if train else None
@@ -49,7 +61,7 @@ def run_suggest(
     elif tr is not None:
         table.attrs["mode"] = (
             f"codebook only: {len(tr)} coded answers are too few to learn from "
-            f"(need 10, with {model.min_examples}+ per code)"
+            f"(need {MIN_TRAINING_ANSWERS}, with {model.min_examples}+ per code)"
         )
     else:
         table.attrs["mode"] = "codebook only (rules + similarity)"
@@ -64,6 +76,7 @@ def run_evaluate(
     out: str | None = None,
     cv: int = 5,
 ) -> EvaluationResult:
+    _check_out(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     g = read_gold(gold, cb, ans["id"].tolist())
@@ -81,6 +94,7 @@ def run_autocode(
     codebook: str, answers: str, train: str, target_precision: float, out: str
 ) -> AutocodeResult:
     check_target_precision(target_precision)
+    _check_out(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb)
@@ -99,31 +113,23 @@ def run_autocode_store(
     from ..store import Store
 
     check_target_precision(target_precision)
+    _check_out(out)  # before decisions are recorded: an error must leave the database unchanged
     cb = load_codebook(codebook)
     store = Store(db)
     try:
-        units = store.units(survey, question, wave)
-        decided = set(
-            store.decisions(survey=survey, question=question, wave=wave, coder=coder)["unit_id"]
-        )
-        human = store.current_codes(
-            survey=survey, question=question, wave=wave, coder=coder, include_auto=False
-        )
-        by_unit = human.groupby("unit_id")["code"].apply(set).to_dict()
-        for codes in by_unit.values():
+        units, decided, coded, labels = coder_training_set(store, survey, question, coder, wave)
+        for codes in labels:
             for c in codes:
                 cb.get(c, source=codebook)
-        coded = units[units["unit_id"].isin(decided)]
         todo = units[~units["unit_id"].isin(decided)]
         if "substantive" in todo.columns:
             todo = todo[todo["substantive"].astype(bool)]
-        model = EnsembleSuggester(cb, cache=store).fit(
-            coded["text"].tolist(), [by_unit.get(u, set()) for u in coded["unit_id"]]
-        )
+        model = EnsembleSuggester(cb, cache=store).fit(coded["text"].tolist(), labels)
         res = autocode(model, todo["text"].tolist(), todo["unit_id"].tolist(), target_precision)
+        version = cb.content_hash  # a YAML dump each time it is read: once, not per decision
         rows = [
             {"unit_id": int(r.id), "code": r.code, "coder": coder, "decision": "applied", "source": "auto",
-             "score": float(r.score), "codebook_version": cb.content_hash}
+             "score": float(r.score), "codebook_version": version}
             for r in res.decisions.itertuples()
         ]  # fmt: skip
         store.record_decisions(rows)

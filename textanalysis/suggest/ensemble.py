@@ -26,6 +26,7 @@ from .rules import RuleSuggester
 from .similarity import SimilaritySuggester
 
 COLD_THRESHOLD = 0.5
+MIN_TRAINING_ANSWERS = 10  # fewer coded answers: cold start (rules + similarity) only
 NEGATED_SIMILARITY = 0.3  # cold start: weight of similarity where every rule hit was negated
 
 
@@ -60,13 +61,6 @@ class EnsembleSuggester(BaseSuggester):
         self.use_embeddings = use_embeddings
         self.random_state = random_state
 
-    def _emb(self):
-        if self.embedder is not None:
-            return self.embedder
-        from ..embed import get_embedder
-
-        return get_embedder()
-
     def _sim(self) -> SimilaritySuggester:
         return SimilaritySuggester(
             self.codebook, embedder=self.embedder, cache=self.cache, codes=self.codes_
@@ -87,7 +81,9 @@ class EnsembleSuggester(BaseSuggester):
         texts = list(texts) if texts is not None else []
         Ym = label_matrix(Y, self.codes_, self.codebook) if Y is not None else None
         self.trained_ = bool(
-            Ym is not None and len(texts) >= 10 and (Ym.sum(axis=0) >= self.min_examples).any()
+            Ym is not None
+            and len(texts) >= MIN_TRAINING_ANSWERS
+            and (Ym.sum(axis=0) >= self.min_examples).any()
         )
         self.thresholds_ = np.full(len(self.codes_), COLD_THRESHOLD)
         self.stacker_ = None
@@ -98,7 +94,7 @@ class EnsembleSuggester(BaseSuggester):
             self.similarity_ = self._sim().fit()
             return self
 
-        A = self._emb().encode(texts, cache=self.cache)  # similarity always needs them
+        A = self._embedder().encode(texts, cache=self.cache)  # similarity always needs them
         lemmas = _text.lemma_strings(texts)
         self.features_ = FeatureBuilder(use_embeddings=self.use_embeddings).fit(texts, lemmas)
         X = self.features_.transform(texts, lemmas=lemmas, emb=A)
@@ -159,10 +155,11 @@ class EnsembleSuggester(BaseSuggester):
 
     # --- prediction -----------------------------------------------------------------
     def components(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Scores of each suggester: ``rules``, ``similarity``, ``classifier`` (NaN = no opinion)."""
+        """Scores of each suggester: ``rules``, ``similarity``, ``classifier`` (NaN = no opinion),
+        plus the rule evidence and, once trained, the classifier's input ``features``."""
         check_is_fitted(self)
         texts = list(texts)
-        A = self._emb().encode(texts, cache=self.cache)
+        A = self._embedder().encode(texts, cache=self.cache)
         R, evidence = self.rules_.score_with_evidence(texts)
         out = {
             "rules": R,
@@ -172,6 +169,7 @@ class EnsembleSuggester(BaseSuggester):
         }
         if self.classifier_ is not None:
             X = self.features_.transform(texts, emb=A)
+            out["features"] = X
             out["classifier"] = self.classifier_.predict_scores(texts, X=X)
         return out
 
@@ -217,7 +215,11 @@ class EnsembleSuggester(BaseSuggester):
         comp = self.components(texts)
         scores = self._combine(comp)
         rule_ev = comp["rule_evidence"]
-        clf_words = self._classifier_words(texts, comp) if self.classifier_ is not None else None
+        clf_words = (
+            _ClassifierWords(self.classifier_, comp["features"])
+            if self.classifier_ is not None
+            else None
+        )
         rows = []
         for r in range(len(texts)):
             order = np.argsort(-scores[r], kind="stable")
@@ -253,18 +255,16 @@ class EnsembleSuggester(BaseSuggester):
         strong_rule = any(ev.score >= 0.5 for ev in rule_hits)
         return parts, ("rules" if strong_rule else "similarity")
 
-    def _classifier_words(self, texts, comp) -> _ClassifierWords:
-        return _ClassifierWords(self.classifier_, texts)
-
 
 class _ClassifierWords:
     """Lemma n-grams in an answer that pushed the classifier towards a code, computed only for
     the (answer, code) pairs that end up in the output."""
 
-    def __init__(self, clf: ClassifierSuggester, texts: Sequence[str]) -> None:
+    def __init__(self, clf: ClassifierSuggester, X) -> None:
+        """``X``: the answers' classifier features; its first columns are the lemma n-grams."""
         self.clf = clf
-        self.Xw = clf.features_.word_.transform(_text.lemma_strings(texts)).tocsr()
         self.names = clf.features_.word_.get_feature_names_out()
+        self.Xw = X[:, : len(self.names)].tocsr()
         self.is_stop = np.array([set(n.split()) <= STOP_WORDS for n in self.names], dtype=bool)
 
     def get(self, key: tuple[int, int]) -> str | None:

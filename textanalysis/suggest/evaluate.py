@@ -164,6 +164,14 @@ def _full(model, texts: Sequence[str], codes: Sequence[str]) -> tuple[np.ndarray
     return S, P
 
 
+def _folds(n: int, cv: int, random_state: int = 0):
+    """(train, test) index splits of ``n`` answers into ``min(cv, n)`` folds; a single answer
+    is its own test fold with nothing to train on (KFold needs two folds)."""
+    if n < 2:
+        return [(np.arange(0), np.arange(n))]
+    return KFold(min(cv, n), shuffle=True, random_state=random_state).split(np.arange(n))
+
+
 def cross_val_predict_sets(
     make_model: Callable[[], object],
     texts: Sequence[str],
@@ -179,7 +187,7 @@ def cross_val_predict_sets(
         codes = sorted({c for y in Y for c in y})
     S = np.zeros((n, len(codes)))
     P = np.zeros((n, len(codes)), dtype=int)
-    for tr, te in KFold(min(cv, n), shuffle=True, random_state=random_state).split(np.arange(n)):
+    for tr, te in _folds(n, cv, random_state):
         model = make_model().fit([texts[i] for i in tr], [Y[i] for i in tr])
         S[te], P[te] = _full(model, [texts[i] for i in te], codes)
     return S, P
@@ -214,8 +222,7 @@ def evaluate_suggester(
             model = make_model().fit(t_texts, t_Y)
             S[others], P[others] = _full(model, [texts[i] for i in others], codes)
         if overlap:
-            folds = min(cv, len(t_ids))
-            for tr, te in KFold(folds, shuffle=True, random_state=0).split(np.arange(len(t_ids))):
+            for tr, te in _folds(len(t_ids), cv):
                 te_eval = [eval_pos[t_ids[i]] for i in te if t_ids[i] in eval_pos]
                 if not te_eval:
                     continue

@@ -7,6 +7,7 @@ UTF-8 (a BOM is fine); a file whose header has ``;`` but no ``,`` is read as ``;
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -33,8 +34,6 @@ def _read(path: str | Path, what: str, required: list[str]) -> pd.DataFrame:
     header = raw.splitlines()[0]
     sep = ";" if ";" in header and "," not in header else ","
     try:
-        import io
-
         df = pd.read_csv(io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
         msg = str(exc).splitlines()[0]
@@ -79,8 +78,7 @@ def read_answers(path: str | Path) -> pd.DataFrame:
     return df[["id", "text"]].reset_index(drop=True)
 
 
-def _check_codes(codes: set[str], codebook: Codebook, path, line: int) -> None:
-    known = set(codebook.code_ids)
+def _check_codes(codes: set[str], known: set[str], codebook: Codebook, path, line: int) -> None:
     for c in codes:
         if c not in known:
             listed = ", ".join(codebook.code_ids[:30])
@@ -95,10 +93,11 @@ def read_train(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     """``id,text,codes`` with ``codes`` parsed to a set of code ids (validated against the codebook)."""
     df = _read(path, "Training", ["id", "text", "codes"])
     _no_duplicates(df, "Training", path)
+    known = set(codebook.code_ids)
     sets = []
     for i, cell in enumerate(df["codes"]):
         codes = {c.strip() for c in str(cell).split(";") if c.strip()}
-        _check_codes(codes, codebook, path, i + 2)
+        _check_codes(codes, known, codebook, path, i + 2)
         sets.append(codes)
     out = df[["id", "text"]].reset_index(drop=True)
     out["codes"] = sets
@@ -110,16 +109,18 @@ def read_gold(
 ) -> dict[str, set[str]]:
     """``id,code`` rows -> {id: codes}; ids must be answers in the answers file."""
     df = _read(path, "Gold", ["id", "code"])
+    known = set(codebook.code_ids)
     gold: dict[str, set[str]] = {}
     for i, (aid, code) in enumerate(zip(df["id"], df["code"], strict=True)):
         code = code.strip()
         if not code:
             gold.setdefault(aid, set())
             continue
-        _check_codes({code}, codebook, path, i + 2)
+        _check_codes({code}, known, codebook, path, i + 2)
         gold.setdefault(aid, set()).add(code)
     if answer_ids is not None:
-        unknown = [a for a in gold if a not in set(answer_ids)]
+        answers = set(answer_ids)
+        unknown = [a for a in gold if a not in answers]
         if unknown:
             raise SuggestError(
                 "G008",

@@ -155,37 +155,22 @@ class RuleSuggester(BaseSuggester):
         """Scores (noisy-or of hit weights per code) and the hits behind them."""
         check_is_fitted(self)
         texts = list(texts)
-        S = np.zeros((len(texts), len(self.codes_)), dtype=float)
-        evidence: list[list[Evidence]] = []
         # rules learn nothing: hits are cached per (rules, text), so re-training never re-matches
-        todo = [t for t in dict.fromkeys(texts) if (self.key_, t) not in _HITS]
+        hits_of = {t: _HITS.get((self.key_, t)) for t in dict.fromkeys(texts)}
+        todo = [t for t, hits in hits_of.items() if hits is None]
         for text, doc in zip(todo, _text.process(todo), strict=True):
             hits = self._hits(text, _text.lemma_copy(doc))
             hits.sort(key=lambda e: (-e.score, e.start or 0))
-            _HITS[(self.key_, text)] = hits
+            hits_of[text] = _HITS[(self.key_, text)] = hits
             if len(_HITS) > _HITS_MAX:
                 _HITS.popitem(last=False)
-        for r, text in enumerate(texts):
-            hits = [ev for ev in _HITS.get((self.key_, text), []) if ev.code in self.code_index_]
-            for ev in hits:
-                j = self.code_index_[ev.code]
-                S[r, j] = 1 - (1 - S[r, j]) * (1 - ev.score)
-            evidence.append(hits)
-        if todo and any((self.key_, t) not in _HITS for t in texts):  # evicted: recompute plainly
-            return self._uncached(texts)
-        return S, evidence
-
-    def _uncached(self, texts: list[str]) -> tuple[np.ndarray, list[list[Evidence]]]:
         S = np.zeros((len(texts), len(self.codes_)), dtype=float)
-        evidence = []
-        for r, (text, doc) in enumerate(zip(texts, _text.process(texts), strict=True)):
-            hits = [
-                ev for ev in self._hits(text, _text.lemma_copy(doc)) if ev.code in self.code_index_
-            ]
+        evidence: list[list[Evidence]] = []
+        for r, text in enumerate(texts):
+            hits = [ev for ev in hits_of[text] if ev.code in self.code_index_]
             for ev in hits:
                 j = self.code_index_[ev.code]
                 S[r, j] = 1 - (1 - S[r, j]) * (1 - ev.score)
-            hits.sort(key=lambda e: (-e.score, e.start or 0))
             evidence.append(hits)
         return S, evidence
 
@@ -251,25 +236,19 @@ class RuleSuggester(BaseSuggester):
 
     def _negation(self, doc: Doc, s: int, e: int | None) -> tuple[str, bool] | None:
         """The negation cue in the same clause as tokens [s, e), and whether it precedes them."""
-        for i in range(s - 1, max(-1, s - 1 - self.negation_window), -1):
-            low = doc[i].lower_
-            if low in CLAUSE_BREAKS:
-                break
-            if low in NEGATION_CUES:
-                nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-                if (low, nxt) in NEGATION_EXCEPTIONS:
-                    continue
-                return doc[i].text, True
         end = e if e is not None else s + 1
-        for i in range(end, min(len(doc), end + max(1, self.negation_window - 2))):
-            low = doc[i].lower_
-            if low in CLAUSE_BREAKS:
-                break
-            if low in NEGATION_CUES:
-                nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-                if (low, nxt) in NEGATION_EXCEPTIONS:
-                    continue
-                return doc[i].text, False
+        before = range(s - 1, max(-1, s - 1 - self.negation_window), -1)
+        after = range(end, min(len(doc), end + max(1, self.negation_window - 2)))
+        for positions, is_before in ((before, True), (after, False)):
+            for i in positions:
+                low = doc[i].lower_
+                if low in CLAUSE_BREAKS:
+                    break
+                if low in NEGATION_CUES:
+                    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                    if (low, nxt) in NEGATION_EXCEPTIONS:
+                        continue
+                    return doc[i].text, is_before
         return None
 
 

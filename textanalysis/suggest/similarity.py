@@ -52,13 +52,6 @@ class SimilaritySuggester(BaseSuggester):
         self.k_neighbours = k_neighbours
         self.C = C
 
-    def _embedder(self):
-        if self.embedder is not None:
-            return self.embedder
-        from ..embed import get_embedder
-
-        return get_embedder()
-
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self._embedder().encode(list(texts), cache=self.cache)
 
