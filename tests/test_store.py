@@ -595,6 +595,18 @@ def test_restore_refuses_nonempty_and_damaged(store, tmp_path):
         with pytest.raises(StoreError, match=r"\[S010\].*does not exist"):
             empty.restore(tmp_path / "missing.jsonl")
         assert empty.is_empty()
+        # A row that is valid JSON but not an object: a typed error, nothing restored.
+        lines = out.read_text(encoding="utf-8").splitlines()
+        for bad_row in (
+            '{"table": "units", "row": [1, 2]}',
+            "[1, 2]",
+            '{"table": ["x"], "row": {}}',
+        ):
+            damaged = tmp_path / "damaged.jsonl"
+            damaged.write_text("\n".join([lines[0], bad_row, *lines[1:]]) + "\n", encoding="utf-8")
+            with pytest.raises(StoreError, match=r"\[S010\] Line 2 .*not a valid export row"):
+                empty.restore(damaged)
+            assert empty.is_empty()
 
 
 def test_masking_at_import_uses_privacy(tmp_path):

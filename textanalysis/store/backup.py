@@ -159,6 +159,8 @@ def restore(store: Store, path: Path) -> dict[str, int]:
                 try:
                     item = json.loads(line)
                     name, row = item["table"], item["row"]
+                    if not isinstance(name, str) or not isinstance(row, dict):
+                        raise TypeError("table must be a name and row an object")
                 except (json.JSONDecodeError, KeyError, TypeError):
                     raise StoreError(
                         "S010",
