@@ -37,7 +37,10 @@ def cold_model(url: str, codebook_hash: str, _codebook):
     """The untrained ensemble (rules + similarity) for a codebook version, once per process."""
     from textanalysis.suggest.ensemble import EnsembleSuggester
 
-    return EnsembleSuggester(_codebook, embedder=C.embedder(), cache=C.get_store()).fit()
+    emb = C.embedder()
+    # Load the embedding model now (once per process), not on the first click that needs it.
+    emb.encode(["warm-up"])
+    return EnsembleSuggester(_codebook, embedder=emb, cache=C.get_store()).fit()
 
 
 st.title("Coderen")
