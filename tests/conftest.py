@@ -3,6 +3,9 @@ in a clearly marked section below."""
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,7 +63,6 @@ def postgres_server():
     import os
     import pwd
     import shutil
-    import subprocess
     import tempfile
 
     if os.environ.get("TEXTANALYSIS_TEST_POSTGRES") == "0":
@@ -163,3 +165,26 @@ def postgres_url(postgres_server):
     yield f"postgresql+psycopg://postgres@{postgres_server['host']}:{postgres_server['port']}/{name}"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the demo database for the app tests -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_master(tmp_path_factory) -> Path:
+    """The demo data imported once per test module by the real `textanalysis demo` command."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    exe = Path(sys.executable).with_name("textanalysis")
+    subprocess.run([str(exe), "demo", "--db", str(db)], check=True, capture_output=True, cwd=ROOT)
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_master, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo database, made the app's database via TEXTANALYSIS_DB."""
+    db = tmp_path / "app.db"
+    with sqlite3.connect(demo_master) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TEXTANALYSIS_DB", str(db))
+    return db

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,24 +14,6 @@ from textanalysis.store import Store  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def demo_master(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    exe = Path(sys.executable).with_name("textanalysis")
-    subprocess.run([str(exe), "demo", "--db", str(db)], check=True, capture_output=True, cwd=ROOT)
-    return db
-
-
-@pytest.fixture
-def demo_db(demo_master, tmp_path, monkeypatch) -> Path:
-    db = tmp_path / "app.db"
-    with sqlite3.connect(demo_master) as src, sqlite3.connect(db) as dst:
-        src.backup(dst)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("TEXTANALYSIS_DB", str(db))
-    return db
 
 
 def _open_coderen(coder: str = "tester") -> AppTest:
