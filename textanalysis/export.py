@@ -78,18 +78,10 @@ def _to_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def _check_out(path: str | Path, suffixes: Iterable[str]) -> Path:
-    p = Path(path)
-    if p.suffix.lower() not in set(suffixes):
-        raise ReportError(
-            "R007",
-            f"Output '{p}' has extension '{p.suffix}'; expected one of {', '.join(suffixes)}. "
-            "Change the file name or the format.",
-        )
-    if not p.parent.exists():
-        raise ReportError(
-            "R008", f"Folder '{p.parent}' does not exist. Create it or pick another path."
-        )
-    return p
+    """The one output-path check (:func:`textanalysis.csvio.check_out`): R007 extension, R008 folder."""
+    from .csvio import check_out  # noqa: PLC0415
+
+    return check_out(path, ReportError, "R008", suffixes=list(suffixes), suffix_code="R007")
 
 
 def write_frequency_csv(

@@ -715,11 +715,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None) -> pd.DataFrame:
     """`textanalysis mask`: every input column, ``text`` masked, plus ``masked`` (kinds found)."""
-    from .reliability import check_out_folder, read_csv_table  # noqa: PLC0415 (shared CSV I/O checks)
+    from .csvio import CsvErrors, check_out, read_csv  # noqa: PLC0415 (the one CLI CSV reader)
 
     ks = parse_kinds(kinds)  # unknown kinds and a missing output folder fail before any work
-    out = check_out_folder(out, error=PrivacyError, prefix="P")
-    table = read_csv_table(answers, "ANSWERS", error=PrivacyError, prefix="P")
+    out = check_out(out, PrivacyError, "P024")
+    table = read_csv(answers, "ANSWERS", CsvErrors(PrivacyError, "P020", "P022", "P021", "P023"))
     if "text" not in table.columns:
         raise PrivacyError(
             "P002",

@@ -27,7 +27,6 @@ Per code, each (unit, coder) is a present/absent judgement. For the overall row
 
 from __future__ import annotations
 
-import io
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -37,12 +36,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import ReliabilityError
+from .identity import CONSENSUS_CODER, check_coder_name, is_reserved_coder
 
 if TYPE_CHECKING:  # pragma: no cover
     from .codebook import Codebook
 
 ALL = "ALL"
-CONSENSUS_CODER = "consensus"
 AGREEMENT_COLUMNS = ["code", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"]
 REQUIRED_CODE_COLUMNS = ["id", "code", "coder"]
 
@@ -536,6 +535,7 @@ def assign_double_coding(
     drawn (agreement needs both). Units already assigned stay assigned (idempotent). Returns
     the sampled units; the Coderen page hides the first coder's decisions for them.
     """
+    second_coder = check_coder_name(second_coder, what="second coder")  # [A001] gold/consensus
     if first_coder is not None and str(first_coder) == str(second_coder):
         raise ReliabilityError(
             "K009",
@@ -619,8 +619,11 @@ def adjudicate(
         raise ReliabilityError(
             "K014", "The adjudicator's name is empty. Say who made the final decision."
         )
-    if str(adjudicator).strip() == CONSENSUS_CODER:
-        raise ReliabilityError("K014", "Use your own name as adjudicator, not 'consensus'.")
+    if is_reserved_coder(adjudicator):
+        raise ReliabilityError(
+            "K014",
+            f"Use your own name as adjudicator, not the reserved '{str(adjudicator).strip()}'.",
+        )
     if codebook is not None:
         from .codebook import unknown_code_error  # noqa: PLC0415
 
@@ -641,53 +644,33 @@ def adjudicate(
 def read_csv_table(
     path: str | Path, what: str, error: type[Exception] = ReliabilityError, prefix: str = "K"
 ) -> pd.DataFrame:
-    """Read a CSV as text columns; ';'-separated Excel exports work too. Errors name the file."""
-    p = Path(path)
-    if not p.exists():
-        raise error(f"{prefix}020", f"{what} file '{p}' does not exist. Check the path.")
-    data = p.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(
-            f"{prefix}022",
-            f"{what} file '{p}' is not UTF-8 text (byte {exc.start}: {data[exc.start : exc.start + 1]!r}). "
-            "Save it as CSV UTF-8.",
-        ) from None
-    if not text.strip():  # after decoding: an "empty" Excel CSV still holds a byte-order mark
-        raise error(
-            f"{prefix}021",
-            f"{what} file '{p}' is empty. Give a CSV with a header row and data rows.",
-        )
-    first = text.splitlines()[0] if text.splitlines() else ""
-    sep = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise error(
-            f"{prefix}023", f"{what} file '{p}' is not a valid CSV: {exc}".strip()
-        ) from None
+    """Read a CLI CSV with the one shared reader (:mod:`textanalysis.csvio`): ``,`` ``;`` or tab,
+    UTF-8/UTF-16. Errors name the file: ``[{prefix}020]`` missing, ``021`` empty, ``022`` not
+    UTF-8, ``023`` not a valid CSV."""
+    from .csvio import CsvErrors, read_csv  # noqa: PLC0415
+
+    codes = CsvErrors(error, f"{prefix}020", f"{prefix}022", f"{prefix}021", f"{prefix}023")  # type: ignore[arg-type]
+    return read_csv(path, what, codes)
 
 
 def check_out_folder(
     path: str | Path, error: type[Exception] = ReliabilityError, prefix: str = "K"
 ) -> Path:
     """``path`` as a Path when its folder exists, else ``[{prefix}024]`` (before any work is done)."""
-    p = Path(path)
-    if not p.parent.exists():
-        raise error(
-            f"{prefix}024",
-            f"Folder '{p.parent}' of output file '{p}' does not exist. Create it or pick another path.",
-        )
-    return p
+    from .csvio import check_out  # noqa: PLC0415
+
+    return check_out(path, error, f"{prefix}024")  # type: ignore[arg-type]
 
 
 def agreement_command(
     codes: str | Path, out: str | Path, codebook: str | Path | None = None
 ) -> pd.DataFrame:
     """`textanalysis agreement`: read CODES.csv, write AGREE.csv (the 5 contract columns)."""
+    from .csvio import explode_codes  # noqa: PLC0415
+
     out = check_out_folder(out)
-    table = read_csv_table(codes, "CODES")
+    # a cell "werkdruk;wachtlijsten" (or "werkdruk|wachtlijsten") is two codes, as in every command
+    table = explode_codes(read_csv_table(codes, "CODES"), "code")
     cb = None
     if codebook is not None:
         from .codebook import load_codebook  # noqa: PLC0415

@@ -23,12 +23,13 @@ Counting rules, the same everywhere (tables, cross-tabs, charts, exports):
   ``coder="consensus"`` for the adjudicated set; without it a unit counts as coded when
   any coder applied the code.
 
-Error codes (:class:`~textanalysis.errors.ReportError`): R001 unreadable CSV, R002 missing
+Error codes (:class:`~textanalysis.errors.ReportError`): R001 CSV file missing, R002 missing
 column, R003 coded unit ids not in the answers, R004 codes not in the codebook, R005 N=0,
 R006 unknown attribute, R007 unknown output format/level, R008 output folder missing,
 R009 waves cannot be told apart, R010 duplicate unit ids, R011 unknown respondent column,
 R012 unknown coder, R013 bad top-k, R014 bad chart file, R015 CSV and database input mixed,
-R016 several waves counted together.
+R016 several waves counted together, R040 CSV not UTF-8, R041 CSV empty, R042 CSV not
+valid (quoting, fields).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
+from .csvio import CsvErrors, check_out, explode_codes, read_csv
 from .errors import ReportError
 
 NOTE = "Noot: percentage van N; meerdere antwoorden mogelijk."
@@ -708,20 +710,13 @@ def compare_waves(
 # --- CSV input (CLI) ----------------------------------------------------------------------
 
 
+# R001 missing file, R040 not UTF-8 text, R041 empty file, R042 not a valid CSV
+_CSV_ERRORS = CsvErrors(ReportError, missing="R001", encoding="R040", empty="R041", parse="R042")
+
+
 def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
-    p = Path(path)
-    if not p.exists():
-        raise ReportError("R001", f"{what} file '{p}' does not exist. Check the path.")
-    try:
-        return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReportError(
-            "R001", f"{what} file '{p}' is not UTF-8 text ({exc.reason}). Save it as UTF-8 CSV."
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReportError(
-            "R001", f"{what} file '{p}' is not a readable CSV: {str(exc).strip()}."
-        ) from None
+    """The one CLI CSV reader (``,`` ``;`` or tab, UTF-8/UTF-16), with report error codes."""
+    return read_csv(path, what, _CSV_ERRORS)
 
 
 def non_substantive_reason(text: str) -> str | None:
@@ -762,10 +757,15 @@ def read_answers_csv(path: str | Path, respondent_column: str | None = None) -> 
 
 
 def read_codes_csv(path: str | Path) -> pd.DataFrame:
-    """CODES.csv (``id,code``) -> ``unit_id, code``; every row counts as a confirmed decision."""
+    """CODES.csv (``id,code``) -> ``unit_id, code``; every row counts as a confirmed decision.
+
+    A cell with ``;``- or ``|``-separated codes is several codes; an empty cell is no code.
+    """
     df = _read_csv(path, "Codes")
     _require_columns(df, ["id", "code"], f"Codes file '{path}'")
-    return df.rename(columns={"id": "unit_id"})[["unit_id", "code"]]
+    df = explode_codes(df[["id", "code"]], "code")
+    df = df[df["code"] != ""]
+    return df.rename(columns={"id": "unit_id"}).reset_index(drop=True)
 
 
 def frequencies_from_csv(
@@ -927,11 +927,8 @@ def frequencies_command(
             "Give either --answers and --codes (CSV files) or --survey and --question (database), "
             "not a mix.",
         )
-    out_path = Path(out)
-    if out_path.suffix.lower() not in (".csv", ".xlsx"):
-        raise ReportError(
-            "R007", f"Output '{out}' must end in .csv (or .xlsx for a formatted table)."
-        )
+    # before any work: R007 wrong extension (.csv, or .xlsx for a formatted table), R008 no folder
+    out_path = check_out(out, ReportError, "R008", suffixes=(".csv", ".xlsx"), suffix_code="R007")
     cb = load_codebook(codebook) if codebook else None
     if csv_mode:
         units = read_answers_csv(answers, respondent_column)  # type: ignore[arg-type]

@@ -933,17 +933,15 @@ def _get(obj: Any, key: str) -> Any:
 # CSV in/out for the CLI
 # --------------------------------------------------------------------------------------
 def read_answers_csv(path: str | Path) -> pd.DataFrame:
-    """ANSWERS.csv with columns id,text (ids kept as strings), or a [T001]/[T002] error."""
+    """ANSWERS.csv with columns id,text (ids kept as strings), read by the one CLI CSV reader.
+
+    T001 missing file, T040 not UTF-8 text, T041 empty file, T042 not a valid CSV,
+    T002 no id/text columns.
+    """
+    from .csvio import CsvErrors, read_csv  # noqa: PLC0415
+
     path = Path(path)
-    if not path.is_file():
-        raise TopicsError("T001", f"Answers file '{path}' does not exist. Check the path.")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise TopicsError(
-            "T002",
-            f"Answers file '{path}' is not a readable UTF-8 CSV ({exc}). Save it as CSV with id,text.",
-        ) from None
+    df = read_csv(path, "Answers", CsvErrors(TopicsError, "T001", "T040", "T041", "T042"))
     missing = [c for c in ("id", "text") if c not in df.columns]
     if missing:
         raise TopicsError(
@@ -963,10 +961,10 @@ def run_topics_csv(
     fast: bool = False,
 ) -> TopicResult:
     """The ``topics`` command: read id,text, fit, write OUT and OUT's _topics.csv."""
+    from .csvio import check_out  # noqa: PLC0415
+
     df = read_answers_csv(answers)
-    out = Path(out)
-    if not out.parent.is_dir():
-        raise TopicsError("T013", f"Output folder '{out.parent}' does not exist. Create it first.")
+    out = check_out(out, TopicsError, "T013")
     result = fit_topics(
         df["text"].tolist(), df["id"].tolist(), n_topics=n_topics, seed=seed, fast=fast
     )

@@ -1,46 +1,28 @@
 """Reading the CSV files of the suggest/evaluate/autocode commands, with clear errors.
 
 Contract: ANSWERS ``id,text`` (other columns ignored), TRAIN ``id,text,codes`` (codes
-``;``-separated, empty = no code applies), GOLD ``id,code`` (one row per code). Files are
-UTF-8 (a BOM is fine); a file whose header has ``;`` but no ``,`` is read as ``;``-separated.
+``;``- or ``|``-separated, empty = no code applies), GOLD ``id,code`` (one row per code; a
+cell with ``;``/``|``-separated codes is several codes). Files are read by the one CLI CSV
+reader :mod:`textanalysis.csvio` (UTF-8 or UTF-16, ``,`` ``;`` or tab, as every command).
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pandas as pd
 
 from ..codebook import Codebook
+from ..csvio import CsvErrors, read_csv, split_codes
 from ..errors import SuggestError
+
+# G001 missing file, G002 not UTF-8 text, G003 empty file (or no rows), G009 not a valid CSV
+_CSV_ERRORS = CsvErrors(SuggestError, missing="G001", encoding="G002", empty="G003", parse="G009")
 
 
 def _read(path: str | Path, what: str, required: list[str]) -> pd.DataFrame:
     p = Path(path)
-    if not p.exists():
-        raise SuggestError("G001", f"{what} file '{p}' does not exist. Check the path.")
-    try:
-        raw = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SuggestError(
-            "G002",
-            f"{what} file '{p}' is not UTF-8 ({exc.reason} at byte {exc.start}). Save it as UTF-8 CSV.",
-        ) from None
-    if not raw.strip():
-        raise SuggestError(
-            "G003", f"{what} file '{p}' is empty. It needs a header row with {','.join(required)}."
-        )
-    header = raw.splitlines()[0]
-    sep = ";" if ";" in header and "," not in header else ","
-    try:
-        df = pd.read_csv(io.StringIO(raw), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        msg = str(exc).splitlines()[0]
-        raise SuggestError(
-            "G009", f"{what} file '{p}' is not valid CSV ({msg}). Fix the quoting."
-        ) from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df = read_csv(p, what, _CSV_ERRORS)
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise SuggestError(
@@ -96,7 +78,7 @@ def read_train(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     known = set(codebook.code_ids)
     sets = []
     for i, cell in enumerate(df["codes"]):
-        codes = {c.strip() for c in str(cell).split(";") if c.strip()}
+        codes = set(split_codes(cell))
         _check_codes(codes, known, codebook, path, i + 2)
         sets.append(codes)
     out = df[["id", "text"]].reset_index(drop=True)
@@ -111,13 +93,10 @@ def read_gold(
     df = _read(path, "Gold", ["id", "code"])
     known = set(codebook.code_ids)
     gold: dict[str, set[str]] = {}
-    for i, (aid, code) in enumerate(zip(df["id"], df["code"], strict=True)):
-        code = code.strip()
-        if not code:
-            gold.setdefault(aid, set())
-            continue
-        _check_codes({code}, known, codebook, path, i + 2)
-        gold.setdefault(aid, set()).add(code)
+    for i, (aid, cell) in enumerate(zip(df["id"], df["code"], strict=True)):
+        codes = set(split_codes(cell))  # "a;b" or "a|b" is two codes, as in every command
+        _check_codes(codes, known, codebook, path, i + 2)
+        gold.setdefault(aid, set()).update(codes)
     if answer_ids is not None:
         answers = set(answer_ids)
         unknown = [a for a in gold if a not in answers]

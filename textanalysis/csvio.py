@@ -1,0 +1,236 @@
+"""One reader for every command-line CSV, one rule for code lists, one output-path check.
+
+Every command that takes a CSV (``suggest``, ``evaluate``, ``autocode``, ``topics``,
+``frequencies``, ``agreement``, ``mask``) reads it with :func:`read_csv`, so a file that one
+command accepts, every command accepts, and it means the same:
+
+- **Encoding**: UTF-8 (a byte-order mark is fine, Excel's "CSV UTF-8" writes one) or UTF-16
+  with a byte-order mark (Excel's "Unicode text"). Anything else is refused with the line of
+  the first bad byte: guessing an encoding could change the text silently.
+- **Delimiter**: ``,``, ``;`` or tab, whichever occurs most often in the header row (outside
+  quotes); ties and a one-column header mean ``,``. Header names are stripped of spaces.
+- **Codes**: a ``code``/``codes`` cell with several codes separated by ``;`` or ``|``
+  (``werkdruk;wachtlijsten``) means several codes (:func:`split_codes`); an empty cell means
+  "no code". Code ids cannot contain ``;``, ``|``, ``,`` or spaces (codebook rule C024).
+
+Each command keeps its own error codes (its area letter) for the same failures; they are
+passed in as :class:`CsvErrors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import TextAnalysisError
+
+DELIMITERS = (",", ";", "\t")
+CODE_SEPARATORS = (";", "|")
+_CODE_SPLIT = re.compile(r"[;|]")
+_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab"}
+
+
+@dataclass(frozen=True)
+class CsvErrors:
+    """The error class and codes one command uses for the failures of reading a CSV."""
+
+    error: type[TextAnalysisError]
+    missing: str  # the file does not exist, or is a folder
+    encoding: str  # not UTF-8 / UTF-16 text (e.g. an Excel workbook or a Windows-1252 export)
+    empty: str  # no header row
+    parse: str  # broken quoting, more fields than the header
+
+
+def split_codes(cell: Any) -> list[str]:
+    """``"werkdruk; wachtlijsten"`` or ``"werkdruk|wachtlijsten"`` -> both codes, in order, once each.
+
+    Empty cells and empty parts mean "no code": ``""`` -> ``[]``.
+    """
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return []
+    parts = (p.strip() for p in _CODE_SPLIT.split(str(cell)))
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def explode_codes(df: pd.DataFrame, column: str = "code") -> pd.DataFrame:
+    """One row per code: a row whose ``column`` holds several codes becomes several rows.
+
+    A row without a code keeps one row with ``""`` (e.g. "looked at, no code" in agreement).
+    """
+    if column not in df.columns or df.empty:
+        return df
+    lists = [split_codes(c) or [""] for c in df[column]]
+    out = df.loc[df.index.repeat([len(x) for x in lists])].copy()
+    out[column] = [c for x in lists for c in x]
+    out.attrs.update(df.attrs)
+    return out.reset_index(drop=True)
+
+
+def read_csv(path: str | Path, what: str, errors: CsvErrors) -> pd.DataFrame:
+    """The CSV as text columns (``dtype=str``, empty cells ``""``), or a typed error naming the fix.
+
+    ``what`` names the file in messages ("Answers", "CODES", ...). The delimiter used is in
+    ``df.attrs["delimiter"]``.
+    """
+    p = Path(path)
+    err = errors.error
+    if not p.is_file():
+        why = "is a folder, not a CSV file" if p.is_dir() else "does not exist"
+        raise err(errors.missing, f"{what} file '{p}' {why}. Check the path.")
+    data = p.read_bytes()
+    text = decode(data, p, what, errors)
+    if not text.strip():  # after decoding: an "empty" Excel CSV still holds a byte-order mark
+        raise err(
+            errors.empty,
+            f"{what} file '{p}' is empty. Give a CSV with a header row and data rows.",
+        )
+    sep = sniff_delimiter(text)
+    header, rows = _rows(text, sep, p, what, errors)
+    df = pd.DataFrame(rows or None, columns=_unique(header), dtype=str)
+    df.attrs["delimiter"] = sep
+    return df
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Header names as pandas makes them: a repeated name gets ``.1``, ``.2``; no name ``Unnamed: i``."""
+    out: list[str] = []
+    for i, h in enumerate(header):
+        name = h or f"Unnamed: {i}"
+        base, k = name, 0
+        while name in out:
+            k += 1
+            name = f"{base}.{k}"
+        out.append(name)
+    return out
+
+
+def _rows(
+    text: str, sep: str, p: Path, what: str, errors: CsvErrors
+) -> tuple[list[str], list[list[str]]]:
+    """Header (names stripped) and data rows, each as long as the header.
+
+    Entirely blank lines are skipped; short rows are padded with ``""``; a row with more
+    (non-empty) fields than the header is an error, never a silent shift of columns.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # long answers are fine; the file size bounds the work
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    header: list[str] | None = None
+    fix = (
+        "open the file in a spreadsheet and save it as CSV UTF-8 again "
+        "(a text holding the delimiter or a quote must be enclosed in quotes)."
+    )
+    try:
+        for row in reader:
+            if not row or row == [""]:  # a blank line
+                continue
+            if header is None:
+                header = [c.strip() for c in row]
+                continue
+            if len(row) > len(header):
+                if any(c.strip() for c in row[len(header) :]):
+                    raise errors.error(
+                        errors.parse,
+                        f"{what} file '{p}' is not a valid CSV: line {reader.line_num} has "
+                        f"{len(row)} fields, the header {len(header)} (delimiter {_DELIMITER_NAMES[sep]}). Fix that "
+                        f"line, or {fix}",
+                    )
+                row = row[: len(header)]
+            rows.append(row + [""] * (len(header) - len(row)))
+    except csv.Error as exc:
+        raise errors.error(
+            errors.parse,
+            f"{what} file '{p}' is not a valid CSV near line {reader.line_num} ({exc}; delimiter "
+            f"{_DELIMITER_NAMES[sep]}). Check the quotes there, or {fix}",
+        ) from None
+    finally:
+        csv.field_size_limit(limit)
+    if header is None:
+        raise errors.error(
+            errors.empty, f"{what} file '{p}' is empty. Give a CSV with a header row and data rows."
+        )
+    return header, rows
+
+
+def decode(data: bytes, p: Path, what: str, errors: CsvErrors) -> str:
+    """UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is a typed error with the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # a BOM-like start that is not UTF-16: report it as not UTF-8 below
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise errors.error(
+            errors.encoding,
+            f"{what} file '{p}' is an Excel workbook (or another binary file), not a CSV. "
+            "In Excel choose Save As > CSV UTF-8.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise errors.error(
+            errors.encoding,
+            f"{what} file '{p}' is not UTF-8 text (line {line}, byte "
+            f"{data[exc.start : exc.start + 1]!r}). Save it as CSV UTF-8 "
+            "(in Excel: Save As > CSV UTF-8).",
+        ) from None
+
+
+def _header_line(text: str) -> str:
+    """The first row of the file (a quoted field may hold a line break)."""
+    in_quotes = False
+    for i, ch in enumerate(text[:65536]):
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch in "\r\n" and not in_quotes:
+            return text[:i]
+    return text[:65536]
+
+
+def sniff_delimiter(text: str) -> str:
+    """``,``, ``;`` or tab: the most frequent one outside quotes in the header row (ties: ``,``)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    in_quotes = False
+    for ch in _header_line(text):
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equal counts
+    return best if counts[best] > 0 else ","
+
+
+def check_out(
+    path: str | Path,
+    error: type[TextAnalysisError],
+    folder_code: str,
+    *,
+    suffixes: Iterable[str] | None = None,
+    suffix_code: str | None = None,
+) -> Path:
+    """An output path checked before any work: the extension (when ``suffixes`` are given) and
+    that its folder exists. Returns it as a Path."""
+    p = Path(path)
+    if suffixes is not None:
+        allowed = [s.lower() for s in suffixes]
+        if p.suffix.lower() not in allowed:
+            raise error(
+                suffix_code or folder_code,
+                f"Output '{p}' has extension '{p.suffix}'; expected {' or '.join(allowed)}. "
+                "Change the file name or the format.",
+            )
+    if not p.parent.is_dir():
+        raise error(
+            folder_code,
+            f"Folder '{p.parent}' of output file '{p}' does not exist. Create it or pick another path.",
+        )
+    return p
