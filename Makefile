@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DB ?= textanalysis.db
 PORT ?= 8501
+# Empty: .streamlit/config.toml's 127.0.0.1 (or $$STREAMLIT_SERVER_ADDRESS). `make run ADDRESS=0.0.0.0`
+# serves on all interfaces: only behind a login proxy (docs/app.md, "Team set-up").
+ADDRESS ?=
 
 .PHONY: run test install install-test demo lint format bench clean
 
@@ -33,7 +36,7 @@ demo: install
 
 run: demo
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false -- --db $(DB)
+		$(if $(ADDRESS),--server.address $(ADDRESS)) --browser.gatherUsageStats false -- --db $(DB)
 
 test: install-test
 	bash scripts/test-services.sh

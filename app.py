@@ -1,7 +1,8 @@
 """textanalysis app: code Dutch open survey answers in the browser.
 
 Run: ``streamlit run app.py -- --db PATH`` (or ``make run``). Without ``--db`` the database
-is ``$DATABASE_URL``, else ``$TEXTANALYSIS_DB``, else ``./textanalysis.db``.
+is ``$DATABASE_URL``, else ``$TEXTANALYSIS_DB``, else ``./textanalysis.db``. The app binds to
+127.0.0.1 (``.streamlit/config.toml``); for a team see docs/app.md, "Team set-up".
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import sys
 
 import streamlit as st
 
-from app_pages.common import sidebar
+from app_pages.common import login_gate, sidebar, toon_fouten
 
 # The model re-trains in a worker thread; a shorter GIL switch interval (default 5 ms) lets
 # the page's script thread get the interpreter back quickly after each database call.
@@ -52,5 +53,8 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-sidebar()
-page.run()
+login_gate()  # with a team login set up: the logged-in user is the coder, else no access
+with toon_fouten():
+    sidebar()
+with toon_fouten():  # every page: coded errors in Dutch, never a traceback
+    page.run()

@@ -74,7 +74,7 @@ else:
     try:
         table = rel.store_agreement(store, survey, question, wave, coders=chosen, codebook=codebook)
     except ReliabilityError as exc:
-        st.info(str(exc))
+        st.info(C.fout_tekst(exc))
     else:
         shown = table.copy()
         shown.insert(

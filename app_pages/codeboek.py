@@ -38,9 +38,9 @@ with st.expander("Codeboek uploaden (YAML of REFI-QDA .qdc)"):
                 f"Codeboek '{cb_new.name}' versie {cb_new.version} ({version}) opgeslagen voor {question}."
             )
         except UnicodeDecodeError:
-            st.error(f"'{up.name}' is geen UTF-8-tekst. Sla het bestand op als UTF-8.")
+            st.error(f"'{C.md_escape(up.name)}' is geen UTF-8-tekst. Sla het bestand op als UTF-8.")
         except TextAnalysisError as exc:
-            st.error(f"Dit codeboek is niet geldig: {exc}")
+            C.toon_fout(exc, "Dit codeboek is niet geldig")
 
 codebook = C.codebook_for(question)
 if codebook is None:
@@ -73,7 +73,7 @@ ids = list(range(len(texts)))
 try:
     table, mistakes = check_suggestions(codebook, texts, gold, ids)
 except TextAnalysisError as exc:
-    st.error(f"Suggesties toetsen lukte niet: {exc}")
+    C.toon_fout(exc, "Suggesties toetsen lukte niet")
     st.stop()
 depth = {c.id: d for c, _, d in codebook.iter_codes()}
 parent = {c.id: p for c, p, _ in codebook.iter_codes()}
@@ -143,7 +143,7 @@ with st.form(f"cb_edit_{code_id}"):
             new = edit_code(codebook, code_id, fields)
             version = store.save_codebook(new, question=question)
         except TextAnalysisError as exc:
-            st.error(f"Niet opgeslagen: {exc}")
+            C.toon_fout(exc, "Niet opgeslagen")
         else:
             st.success(f"Versie {new.version} ({version}) opgeslagen.")
 
@@ -166,7 +166,7 @@ with st.expander("Nieuwe code toevoegen"), st.form("cb_new"):
             )
             version = store.save_codebook(new, question=question)
         except TextAnalysisError as exc:
-            st.error(f"Niet toegevoegd: {exc}")
+            C.toon_fout(exc, "Niet toegevoegd")
         else:
             st.success(
                 f"Code '{new_id.strip()}' toegevoegd; versie {new.version} ({version}) opgeslagen."

@@ -117,7 +117,7 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     try:
         store.record_decisions(rows)
     except Exception as exc:  # noqa: BLE001 - shown, nothing lost: the transaction rolled back
-        st.session_state["cod_msg"] = ("error", f"Opslaan lukte niet: {exc}")
+        st.session_state["cod_msg"] = ("error", C.fout_tekst(exc, "Opslaan lukte niet"))
         return
     st.session_state["cod_msg"] = ("ok", f"{len(rows)} beslissing(en) opgeslagen.")
     st.session_state.setdefault(HIST, []).append(uid)
@@ -145,7 +145,7 @@ def _save_memo(uid: int) -> None:
     try:
         store.add_memo(text, coder, unit_id=uid)
     except Exception as exc:  # noqa: BLE001
-        st.session_state["cod_msg"] = ("error", f"Memo niet opgeslagen: {exc}")
+        st.session_state["cod_msg"] = ("error", C.fout_tekst(exc, "Memo niet opgeslagen"))
         return
     st.session_state[f"cod_memo_{uid}"] = ""
     st.session_state["cod_msg"] = ("ok", "Memo opgeslagen.")
@@ -165,6 +165,7 @@ def _columns_for(codebook, n: int) -> dict[str, int]:
 
 
 @st.fragment
+@C.toon_fouten()  # a fragment reruns on its own, outside app.py's page-wide error display
 def panel() -> None:
     """The coding panel; a fragment so a click redraws only this part of the page."""
     trainer.maybe_retrain(key, 0, _fit)  # first model for this question (once)

@@ -6,19 +6,75 @@ Widget keys are prefixed per page (``side_``, ``imp_``, ``cod_``, ``cb_``, ``top
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import streamlit as st
 
+from textanalysis import identity
 from textanalysis.appstate import BackgroundTrainer, db_from_argv, display_db
 from textanalysis.cli import resolve_db
 from textanalysis.errors import TextAnalysisError
 
 DB_KEY = "ta_db"  # session-state override (tests, or a future database picker)
 CODER_KEY = "side_coder"
+LOGIN_KEY = "ta_login_coder"  # the coder name from a team login (then the name is not typed)
+log = logging.getLogger("textanalysis.app")
+
+# --- errors: coded library errors in Dutch, anything else without a traceback --------------
+
+# One Dutch lead sentence per error area (the letter of the code); the code and the English
+# message follow, so a user can quote the code. A per-code Dutch catalogue may replace this.
+AREA_LEAD = {
+    "I": "Het bestand kon niet worden ingelezen of geïmporteerd.",
+    "N": "Het Nederlandse taalmodel kon niet worden gebruikt.",
+    "S": "De database gaf een fout; er is niets half opgeslagen.",
+    "C": "Er is een probleem met het codeboek.",
+    "G": "Suggesties maken of toetsen lukte niet.",
+    "T": "Thema's zoeken lukte niet.",
+    "R": "De resultaten of de export konden niet worden gemaakt.",
+    "K": "De betrouwbaarheid kon niet worden bepaald of vastgelegd.",
+    "P": "Persoonsgegevens maskeren lukte niet.",
+    "A": "Dit mag niet met deze naam of zonder inloggen.",
+}
+GENERIC_ERROR = (
+    "Er ging onverwacht iets mis. Er is niets half opgeslagen. Probeer het opnieuw; blijft het "
+    "misgaan, geef dan de beheerder deze referentie door: {ref} (de details staan in het serverlog)."
+)
+
+
+def fout_tekst(exc: BaseException, what: str | None = None) -> str:
+    """The Dutch message for an error: ``what`` (the action), the area's lead sentence, the
+    code and the (escaped) message. Anything but a TextAnalysisError gets the generic text."""
+    head = f"{what}. " if what else ""
+    if isinstance(exc, TextAnalysisError):
+        lead = AREA_LEAD.get(str(exc.code)[:1], "Dit lukte niet.")
+        return f"{head}{lead}  \nFoutcode {exc.code}: {md_escape(exc.message)}"
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error in the app (ref %s)", ref, exc_info=exc)
+    return head + GENERIC_ERROR.format(ref=ref)
+
+
+def toon_fout(exc: BaseException, what: str | None = None) -> None:
+    """Show an error the Dutch way (see :func:`fout_tekst`)."""
+    st.error(fout_tekst(exc, what), icon=":material/error:")
+
+
+@contextlib.contextmanager
+def toon_fouten(what: str | None = None) -> Iterator[None]:
+    """Run a page (or a block, or, as a decorator, a fragment) so that no error shows a
+    traceback: a TextAnalysisError appears as its code and message with a Dutch lead
+    sentence, anything else as a generic Dutch message (logged server-side). Streamlit's
+    own stop/rerun signals are BaseExceptions and pass through."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - every error ends here, shown without a traceback
+        toon_fout(exc, what)
 
 
 def db_url() -> str:
@@ -74,19 +130,77 @@ def have(module: str) -> bool:
 
 
 def coder() -> str:
-    """The coder name chosen in the sidebar (trimmed)."""
+    """The coder: the logged-in user with a team login, else the name typed in the sidebar."""
+    login = st.session_state.get(LOGIN_KEY)
+    if login:
+        return str(login)
     return str(st.session_state.get(CODER_KEY) or "").strip()
+
+
+def request_headers() -> Mapping[str, str]:
+    """The HTTP headers of this session's request (empty outside a browser session)."""
+    try:
+        return dict(st.context.headers or {})
+    except Exception:  # noqa: BLE001 - no request context (bare script run)
+        return {}
+
+
+def _oidc_configured() -> bool:
+    """Whether Streamlit's OIDC login is set up (an ``[auth]`` section in secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file: no OIDC login
+        return False
+
+
+def login_gate() -> None:
+    """With a team login set up, make the logged-in user the coder, or stop the page.
+
+    ``TEXTANALYSIS_AUTH_HEADER`` (a reverse proxy's user header) wins; else Streamlit's
+    OIDC login when secrets.toml has ``[auth]``; else nothing to do (the name is typed).
+    The rules are in :mod:`textanalysis.identity`.
+    """
+    st.session_state.pop(LOGIN_KEY, None)
+    try:
+        config = identity.login_config()
+        if config.enabled:
+            st.session_state[LOGIN_KEY] = identity.coder_from_headers(
+                request_headers(), str(config.header)
+            )
+            return
+        if not _oidc_configured():
+            return
+        if not st.user.is_logged_in:
+            st.title("textanalysis")
+            st.info("Log in met het account van uw organisatie om te coderen.")
+            st.button("Inloggen", on_click=st.login, key="side_login")
+            st.stop()
+        st.session_state[LOGIN_KEY] = identity.coder_from_oidc(st.user.to_dict())
+    except TextAnalysisError as exc:
+        toon_fout(exc, "Geen toegang")
+        st.stop()
 
 
 def sidebar() -> None:
     """Database, NLP pipeline, embedder and coder name; shown on every page."""
     with st.sidebar:
-        st.text_input(
-            "Uw naam (codeur)",
-            key=CODER_KEY,
-            placeholder="bijv. anna",
-            help="Elke codeur heeft eigen beslissingen en voortgang; niemand overschrijft een ander.",
-        )
+        if st.session_state.get(LOGIN_KEY):
+            st.caption(f"Ingelogd als **{md_escape(coder())}** (codeur)")
+            if _oidc_configured() and not identity.login_config().enabled:
+                st.button("Uitloggen", on_click=st.logout, key="side_logout")
+        else:
+            st.text_input(
+                "Uw naam (codeur)",
+                key=CODER_KEY,
+                placeholder="bijv. anna",
+                help="Elke codeur heeft eigen beslissingen en voortgang; niemand overschrijft een "
+                "ander. De namen 'gold' en 'consensus' zijn gereserveerd.",
+            )
+            if coder():
+                try:
+                    identity.check_coder_name(coder())
+                except TextAnalysisError as exc:
+                    toon_fout(exc)
         st.caption(f"Database: `{display_db(db_url())}`")
         try:
             info = nlp_info()
@@ -111,21 +225,26 @@ def sidebar() -> None:
 
 
 def run_safely(fn: Callable[[], Any], what: str = "Dit lukte niet") -> Any:
-    """Run a library call; show a TextAnalysisError as a readable message instead of a traceback."""
+    """Run a library call; show a TextAnalysisError as a readable Dutch message instead of a
+    traceback and return None (other errors go to the page's :func:`toon_fouten`)."""
     try:
         return fn()
     except TextAnalysisError as exc:
-        st.error(f"{what}: {exc}", icon=":material/error:")
+        toon_fout(exc, what)
         return None
 
 
 def require_coder() -> str | None:
-    """The coder name, or a warning asking for one."""
+    """The coder name, or a message asking for a (usable, not reserved) one."""
     name = coder()
     if not name:
         st.warning("Vul eerst links uw naam in: beslissingen worden per codeur opgeslagen.")
         return None
-    return name
+    try:
+        return identity.check_coder_name(name)
+    except TextAnalysisError as exc:
+        toon_fout(exc, "Kies een andere naam")
+        return None
 
 
 # --- data access shared by the pages ------------------------------------------------------

@@ -200,4 +200,4 @@ if len(waves) > 1:
             st.altair_chart(charts.wave_chart(long, k, title=f"{question} per ronde"))
             st.dataframe(long, hide_index=True)
         except TextAnalysisError as exc:
-            st.error(f"Vergelijken lukte niet: {exc}")
+            C.toon_fout(exc, "Vergelijken lukte niet")

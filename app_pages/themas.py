@@ -60,7 +60,7 @@ if go:
             topics.save_run(store, result)
         st.session_state[RESULT] = result
     except TextAnalysisError as exc:
-        st.error(f"Thema's zoeken lukte niet: {exc}")
+        C.toon_fout(exc, "Thema's zoeken lukte niet")
 
 runs = store.runs(kind=topics.RUN_KIND)
 runs = runs[

@@ -57,3 +57,7 @@ class ReliabilityError(TextAnalysisError):
 
 class PrivacyError(TextAnalysisError):
     """Bad settings for masking personal data."""
+
+
+class AppError(TextAnalysisError):
+    """Who may do what in the app and the CLI: reserved coder names, team logins."""

@@ -91,8 +91,11 @@ def autocode_command(
     codebook, answers, train, target_precision, out, db, survey, question, coder, wave
 ) -> None:
     """Auto-apply codes only where cross-validated precision meets the target; people code the rest."""
+    from ..identity import check_coder_name
     from ..suggest.commands import check_autocode_args, run_autocode, run_autocode_store
 
+    if coder is not None:
+        coder = check_coder_name(coder)  # [A001]: 'gold'/'consensus' are not for people
     if check_autocode_args(answers, train, out, survey, question, coder) == "csv":
         res = run_autocode(codebook, answers, train, target_precision, out)
     else:

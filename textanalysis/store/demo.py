@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import StoreError
+from ..identity import GOLD_CODER  # reserved: only this loader writes it
 from .core import Store
 
 
@@ -120,9 +121,6 @@ def import_demo(
         for entry in data.get("gold") or []:
             steps.append(_import_gold(store, base, entry, versions.get(entry.get("question"))))
     return steps
-
-
-GOLD_CODER = "gold"
 
 
 def _import_gold(
