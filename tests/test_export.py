@@ -112,8 +112,10 @@ def test_frequency_excel_is_formatted(tmp_path, units, codes):
     first = [c.value for c in ws[4]]
     assert first[0] == "wijk-gericht" and first[3] == pytest.approx(0.4)
     assert ws.cell(row=4, column=4).number_format == "0%"
-    labels = [ws.cell(row=r, column=2).value for r in range(4, 4 + len(t))]
-    assert "'-Preventie=voorop" in labels
+    labels = [ws.cell(row=r, column=2) for r in range(4, 4 + len(t))]
+    # verbatim text cells in .xlsx (no quote inside the value), with Excel's quote prefix
+    evil = next(c for c in labels if c.value == "-Preventie=voorop")
+    assert evil.data_type == "s" and evil.quotePrefix
     assert (
         ws.cell(row=len(t) + 5, column=1).value
         == "Noot: percentage van N; meerdere antwoorden mogelijk."
@@ -160,11 +162,12 @@ def test_csv_and_excel_dataset_neutralise_formulas(tmp_path, units, codes):
     col = header.index("text") + 1
     cells = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
     for evil in EVIL:
-        # XML turns a stored CR into LF on reading; the quote in front is what matters
-        assert "'" + evil.replace("\r", "\n") in cells
+        # verbatim (XML turns a stored CR into LF on reading), stored as text, not a formula
+        assert evil.replace("\r", "\n") in cells
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert all(c.quotePrefix for row in ws.iter_rows() for c in row if isinstance(c.value, str))
     attr = [ws.cell(row=r, column=header.index("inwonersklasse") + 1).value for r in range(2, 10)]
-    assert "'=1+1" in attr
+    assert "=1+1" in attr
     assert [c.value for c in wb["Codes"][1]] == ["column", "label"]
 
 
@@ -276,3 +279,67 @@ def test_no_heavy_imports_at_cli_start_or_for_csv_exports():
     cli = loaded("import textanalysis.cli as c; c._register()")
     assert "textanalysis.report" not in cli and "textanalysis.export" not in cli
     assert loaded("import textanalysis.export") == ["textanalysis.report", "textanalysis.export"]
+
+
+# --- formula injection through every writer ----------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x","klik")', "+1", "-2+3", "@SUM(A1)"]
+
+
+def _csv_cells(path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [cell for row in csv.reader(fh) for cell in row]
+
+
+def test_mask_and_suggest_outputs_neutralise_formulas(tmp_path, codebook_dir):
+    from click.testing import CliRunner
+
+    from textanalysis.cli import main
+
+    src = tmp_path / "in.csv"
+    pd.DataFrame(
+        {"id": FORMULAS, "text": [f"{f} lange wachtlijsten in de jeugdzorg" for f in FORMULAS],
+         "klasse": FORMULAS}
+    ).to_csv(src, index=False)  # fmt: skip
+    masked, suggested = tmp_path / "masked.csv", tmp_path / "sugg.csv"
+    res = CliRunner().invoke(
+        main, ["mask", "--answers", str(src), "--out", str(masked), "--kinds", "email"]
+    )
+    assert res.exit_code == 0, res.output
+    cells = _csv_cells(masked)
+    for f in FORMULAS:
+        assert "'" + f in cells and f not in cells  # id and attribute column
+        assert f"'{f} lange wachtlijsten in de jeugdzorg" in cells  # the masked text
+    res = CliRunner().invoke(
+        main,
+        ["suggest", "--codebook", str(codebook_dir / "q60_knelpunten.yaml"), "--answers", str(src),
+         "--out", str(suggested)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(suggested, dtype=str, keep_default_na=False)
+    assert set(got["id"]) == {"'" + f for f in FORMULAS}
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in _csv_cells(suggested))
+
+
+def test_export_csv_and_xlsx_with_formula_answers(tmp_path):
+    units = pd.DataFrame(
+        {"unit_id": [1, 2, 3, 4], "respondent_id": FORMULAS, "question_id": "Q1",
+         "unit_index": 0, "text": FORMULAS, "substantive": True}
+    )  # fmt: skip
+    codes = pd.DataFrame({"unit_id": [1, 2], "code": ["wijk-gericht", "jeugd"]})
+    ds = coded_dataset(units, codes, CODEBOOK, level="unit")
+    write_dataset(ds, tmp_path / "u.csv")
+    cells = _csv_cells(tmp_path / "u.csv")
+    for f in FORMULAS:
+        assert "'" + f in cells and f not in cells
+    write_dataset(ds, tmp_path / "u.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "u.xlsx")["Antwoorden"]
+    values = {c.value: c for row in ws.iter_rows() for c in row}
+    for f in FORMULAS:
+        assert f in values and values[f].data_type == "s"  # verbatim, a text cell
+        assert "'" + f not in values
+    # the raw XML holds no formula element at all
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "u.xlsx") as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()

@@ -15,6 +15,14 @@ command accepts, every command accepts, and it means the same:
 
 Each command keeps its own error codes (its area letter) for the same failures; they are
 passed in as :class:`CsvErrors`.
+
+**Writing.** Every CSV the tool writes (``mask``, ``suggest``, ``evaluate``, ``autocode``,
+``topics``, ``agreement``, ``frequencies``, ``export``) goes through :func:`write_csv`, which
+neutralises formula-looking text (:func:`neutralise`): a string cell starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a single quote in front
+(``=SUM(A1)`` -> ``'=SUM(A1)``), the OWASP rule, so a spreadsheet shows the text instead of
+running it. Numbers are never touched. (``.xlsx`` files keep the text verbatim as text
+cells instead, see :mod:`textanalysis.export`.)
 """
 
 from __future__ import annotations
@@ -234,3 +242,32 @@ def check_out(
             f"Folder '{p.parent}' of output file '{p}' does not exist. Create it or pick another path.",
         )
     return p
+
+
+# --- writing: formula injection ----------------------------------------------------------
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix a single quote to strings a spreadsheet would treat as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every string cell neutralised (column names too)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(neutralise).astype(object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, **to_csv: Any) -> None:
+    """Write ``df`` as UTF-8 CSV without the index, every text cell neutralised.
+
+    ``to_csv`` passes options such as ``lineterminator`` or ``na_rep`` to pandas.
+    """
+    neutralise_frame(df).to_csv(path, index=False, encoding="utf-8", **to_csv)

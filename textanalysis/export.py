@@ -1,10 +1,12 @@
 """Exports researchers use: frequency tables (CSV, Excel) and the coded data set (CSV, Excel, SPSS).
 
-Untrusted text is neutralised against formula injection in CSV and Excel: a string
-cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
-quote in front (``=SUM(A1)`` -> ``'=SUM(A1)``), the OWASP recommendation, so a
-spreadsheet shows the text instead of running it. Numbers are never touched. SPSS
-``.sav`` files hold data, not formulas, and are written verbatim.
+Untrusted text is neutralised against formula injection. In CSV a string cell starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single quote in front
+(``=SUM(A1)`` -> ``'=SUM(A1)``, the OWASP rule; :func:`textanalysis.csvio.write_csv`, the
+one CSV writer of every command). In ``.xlsx`` every string is stored as a text cell with
+Excel's quote-prefix style (:func:`text_cell`): never a formula, and the value stays
+verbatim (no quote inside it). Numbers are never touched. SPSS ``.sav`` files hold data,
+not formulas, and are written verbatim.
 
 The coded data set comes at two levels: one row per respondent with a 0/1 variable per
 code (rolled up to parents like the frequency tables; missing for respondents without a
@@ -26,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import Codebook
+from .csvio import FORMULA_PREFIXES, neutralise, neutralise_frame, write_csv  # noqa: F401 (re-exported)
 from .errors import ReportError
 from .report import (
     CONFIRMED_SOURCES,
@@ -39,7 +42,6 @@ from .report import (
     member,
 )
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
 FORMATS = ("csv", "xlsx", "sav")
 LEVELS = ("respondent", "unit")
@@ -52,26 +54,19 @@ Masker = Callable[[str], str]
 # --- formula injection -----------------------------------------------------------------
 
 
-def neutralise(value: Any) -> Any:
-    """Prefix a single quote to strings a spreadsheet would treat as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every string cell neutralised (column names too)."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(neutralise).astype(object)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    return out
-
-
 def _to_csv(df: pd.DataFrame, path: Path) -> None:
-    """UTF-8 (no BOM), RFC 4180 CRLF rows: a CR inside a text is then quoted, not a row break."""
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    """Neutralised UTF-8 (no BOM), RFC 4180 CRLF rows: a CR inside a text is quoted, not a row break."""
+    write_csv(df, path, lineterminator="\r\n")
+
+
+def text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Set an openpyxl cell; a string is stored verbatim as a text cell (never a formula, and
+    with Excel's quote-prefix style, so editing it in Excel keeps it text)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 # --- frequency tables ------------------------------------------------------------------
@@ -89,7 +84,7 @@ def write_frequency_csv(
 ) -> Path:
     """The CLI contract ``code,label,respondents,percent,mentions,n``, UTF-8 without BOM."""
     p = _check_out(path, [".csv"])
-    _to_csv(neutralise_frame(table[list(columns)]), p)
+    _to_csv(table[list(columns)], p)
     return p
 
 
@@ -123,11 +118,9 @@ def write_frequency_excel(
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws.cell(row=1, column=1, value=neutralise(frequency_title(table, title))).font = Font(
-        bold=True, size=12
-    )
+    text_cell(ws, 1, 1, frequency_title(table, title)).font = Font(bold=True, size=12)
     for j, col in enumerate(cols, start=1):
-        ws.cell(row=3, column=j, value=col).font = Font(bold=True)
+        text_cell(ws, 3, j, col).font = Font(bold=True)
     widths = {j: len(c) for j, c in enumerate(cols, start=1)}
     for i, rec in enumerate(table[cols].itertuples(index=False), start=4):
         for j, (col, value) in enumerate(zip(cols, rec, strict=True), start=1):
@@ -137,13 +130,11 @@ def write_frequency_excel(
                 value = int(value) / 100
             elif hasattr(value, "item"):
                 value = value.item()
-            cell = ws.cell(row=i, column=j, value=neutralise(value))
+            cell = text_cell(ws, i, j, value)
             if col == "percent":
                 cell.number_format = "0%"
             widths[j] = max(widths[j], len(str(value)))
-    ws.cell(row=len(table) + 5, column=1, value=table.attrs.get("note", NOTE)).font = Font(
-        italic=True
-    )
+    text_cell(ws, len(table) + 5, 1, table.attrs.get("note", NOTE)).font = Font(italic=True)
     ws.freeze_panes = "A4"
     _autosize(ws, widths)
     wb.save(p)
@@ -344,7 +335,7 @@ def write_dataset(dataset: Dataset, path: str | Path, fmt: str | None = None) ->
     _check_out(p, [f".{fmt}"])
     df = dataset.frame
     if fmt == "csv":
-        _to_csv(neutralise_frame(df), p)
+        _to_csv(df, p)
         return {c: c for c in df.columns}
     if fmt == "xlsx":
         _write_dataset_excel(dataset, p)
@@ -356,13 +347,13 @@ def _write_dataset_excel(dataset: Dataset, path: Path) -> None:
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
 
-    df = neutralise_frame(dataset.frame)
+    df = dataset.frame
     wb = Workbook()
     ws = wb.active
     ws.title = "Respondenten" if dataset.level == "respondent" else "Antwoorden"
     widths = {}
     for j, col in enumerate(df.columns, start=1):
-        ws.cell(row=1, column=j, value=col).font = Font(bold=True)
+        text_cell(ws, 1, j, str(col)).font = Font(bold=True)
         widths[j] = len(str(col))
     for i, rec in enumerate(df.itertuples(index=False), start=2):
         for j, value in enumerate(rec, start=1):
@@ -370,17 +361,17 @@ def _write_dataset_excel(dataset: Dataset, path: Path) -> None:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()
-            ws.cell(row=i, column=j, value=value)
+            text_cell(ws, i, j, value)
             if isinstance(value, str):
                 widths[j] = max(widths[j], min(len(value), 60))
     ws.freeze_panes = "A2"
     _autosize(ws, widths)
     codes = wb.create_sheet("Codes")
     for j, head in enumerate(("column", "label"), start=1):
-        codes.cell(row=1, column=j, value=head).font = Font(bold=True)
+        text_cell(codes, 1, j, head).font = Font(bold=True)
     for i, col in enumerate(dataset.code_columns, start=2):
-        codes.cell(row=i, column=1, value=neutralise(col))
-        codes.cell(row=i, column=2, value=neutralise(dataset.labels.get(col, col)))
+        text_cell(codes, i, 1, col)
+        text_cell(codes, i, 2, dataset.labels.get(col, col))
     wb.save(path)
 
 
@@ -421,7 +412,7 @@ def _write_sav(dataset: Dataset, path: Path) -> dict[str, str]:
             "column": [str(c) for c in dataset.frame.columns],
             "label": [column_labels[mapping[str(c)]] for c in dataset.frame.columns],
         }
-    ).pipe(neutralise_frame).pipe(_to_csv, side)
+    ).pipe(_to_csv, side)
     return mapping
 
 

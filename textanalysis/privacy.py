@@ -715,7 +715,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None) -> pd.DataFrame:
     """`textanalysis mask`: every input column, ``text`` masked, plus ``masked`` (kinds found)."""
-    from .csvio import CsvErrors, check_out, read_csv  # noqa: PLC0415 (the one CLI CSV reader)
+    from .csvio import CsvErrors, check_out, read_csv, write_csv  # noqa: PLC0415 (the one CLI CSV reader/writer)
 
     ks = parse_kinds(kinds)  # unknown kinds and a missing output folder fail before any work
     out = check_out(out, PrivacyError, "P024")
@@ -727,7 +727,7 @@ def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None)
             "Name the answer text column 'text'.",
         )
     result = mask_frame(table, "text", ks)
-    result.to_csv(out, index=False)
+    write_csv(result, out)  # formula-looking cells neutralised, as in every CSV the tool writes
     return result
 
 

@@ -666,7 +666,7 @@ def agreement_command(
     codes: str | Path, out: str | Path, codebook: str | Path | None = None
 ) -> pd.DataFrame:
     """`textanalysis agreement`: read CODES.csv, write AGREE.csv (the 5 contract columns)."""
-    from .csvio import explode_codes  # noqa: PLC0415
+    from .csvio import explode_codes, write_csv  # noqa: PLC0415
 
     out = check_out_folder(out)
     # a cell "werkdruk;wachtlijsten" (or "werkdruk|wachtlijsten") is two codes, as in every command
@@ -677,5 +677,5 @@ def agreement_command(
 
         cb = load_codebook(codebook)
     result = agreement(table, cb, source=str(codes))
-    result[AGREEMENT_COLUMNS].to_csv(out, index=False, na_rep="")
+    write_csv(result[AGREEMENT_COLUMNS], out, na_rep="")  # formula-looking cells neutralised
     return result

@@ -106,8 +106,10 @@ class TopicResult:
         """Write the CLI contract: OUT (assignments) and OUT's ``{stem}_topics.csv`` next to it."""
         out = Path(out)
         topics_path = out.with_name(f"{out.stem}_topics.csv")
-        assignments_frame(self).to_csv(out, index=False, lineterminator="\n")
-        topics_frame(self).to_csv(topics_path, index=False, lineterminator="\n")
+        from .csvio import write_csv  # noqa: PLC0415 (formula-looking cells neutralised)
+
+        write_csv(assignments_frame(self), out, lineterminator="\n")
+        write_csv(topics_frame(self), topics_path, lineterminator="\n")
         return out, topics_path
 
 

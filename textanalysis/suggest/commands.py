@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..codebook import load_codebook
+from ..csvio import write_csv
 from ..errors import SuggestError
 from .active import coder_training_set
 from .autocode import AutocodeResult, autocode
@@ -20,7 +21,7 @@ SUGGEST_COLUMNS = ["id", "code", "score", "suggested", "source", "evidence"]
 
 def _write(df: pd.DataFrame, out: str | Path) -> None:
     try:
-        df.to_csv(out, index=False, encoding="utf-8")
+        write_csv(df, out)  # formula-looking cells neutralised, as in every CSV the tool writes
     except OSError as exc:
         raise SuggestError(
             "G014",
