@@ -11,7 +11,12 @@ Error codes: C010 invalid YAML, C011 not a mapping, C012 empty id/label or other
 value, C013 duplicate id, C014 unknown field, C015 wrong type, C016 missing field,
 C017 tab indentation, C018 child id equals an ancestor id, C019 invalid regex,
 C020 invalid spaCy token pattern, C021 pattern without exactly one of regex/tokens,
-C022 duplicate key in a mapping, C023 empty keyword, C024 id with a separator character.
+C022 duplicate key in a mapping, C023 empty keyword, C024 id with a separator character,
+C050 file larger than :data:`MAX_CODEBOOK_BYTES`, C051 YAML anchor or alias, C052 nesting
+deeper than :data:`MAX_DEPTH`, C053 regex with nested quantifiers (catastrophic backtracking).
+
+Hostile files are refused before anything is built: the size first, then anchors/aliases and
+depth while the YAML is composed (a "billion laughs" file never expands).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex as regex_engine  # the engine rules match with (timeouts)
 import yaml
 from pydantic import ValidationError
 
@@ -31,6 +37,13 @@ from .codebook import Code, Codebook, Pattern
 from .errors import CodebookError
 
 Path_ = tuple[str | int, ...]
+
+MAX_CODEBOOK_BYTES = 2 * 1024 * 1024  # a real codebook is a few dozen KB
+MAX_DEPTH = 64  # YAML nesting levels (a code level is two: the list and the mapping)
+_TOO_LARGE = (
+    "is {size} bytes, more than the {limit} bytes a codebook may have (a real codebook is a few "
+    "dozen KB). Check that this is the codebook file, or split it into smaller codebooks."
+)
 
 _FIELDS = {
     "codebook": sorted(Codebook.model_fields),
@@ -107,7 +120,13 @@ def read_codebook_file(path: str | Path) -> tuple[str | None, list[Problem]]:
     """The text of a codebook file, or None and the problem why it cannot be read."""
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8"), []
+        with p.open("rb") as fh:  # read at most the limit (+1): never a huge file or a device
+            data = fh.read(MAX_CODEBOOK_BYTES + 1)
+        if len(data) > MAX_CODEBOOK_BYTES:
+            size = max(len(data), p.stat().st_size)
+            why = _TOO_LARGE.format(size=size, limit=MAX_CODEBOOK_BYTES)
+            return None, [Problem("C050", str(p), None, why)]
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         why = f"not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8."
         return None, [Problem("C002", str(p), None, why)]
@@ -138,13 +157,21 @@ def check_codebook_text(
     text: str, source: str = "<codebook>"
 ) -> tuple[Codebook | None, list[Problem]]:
     """The codebook (None when it cannot be built) and every problem found, in line order."""
+    size = len(text.encode("utf-8", "replace")) if len(text) * 4 > MAX_CODEBOOK_BYTES else 0
+    if size > MAX_CODEBOOK_BYTES:  # before parsing: the app passes uploads here directly
+        why = _TOO_LARGE.format(size=size, limit=MAX_CODEBOOK_BYTES)
+        return None, [Problem("C050", source, None, why)]
     problems = _tab_problems(text, source)
     if problems:  # YAML cannot be parsed reliably with tab indentation
         return None, problems
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text)
     try:  # one parse: the node tree (line numbers) and the data built from it
         root = loader.get_single_node()
         data = None if root is None else loader.construct_document(root)
+    except _Refused as exc:
+        return None, [Problem(exc.code, source, exc.line, exc.message)]
+    except RecursionError:  # a safety net: _BoundedLoader stops at MAX_DEPTH long before
+        return None, [Problem("C052", source, None, _TOO_DEEP)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -179,6 +206,48 @@ def check_codebook_text(
     if problems:
         return None, problems
     return Codebook.model_validate(data), []
+
+
+# --- hostile YAML: anchors, aliases, depth ---------------------------------------------------
+
+_TOO_DEEP = (
+    f"the YAML is nested more than {MAX_DEPTH} levels deep; a codebook needs far fewer. "
+    "Check the indentation, or flatten the code tree."
+)
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.code, self.line, self.message = code, line, message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors/aliases and deep nesting while composing, before any
+    value is built: a "billion laughs" file or a recursive alias never expands."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            mark = "*" if kind == "alias" else "&"
+            raise _Refused(
+                "C051",
+                event.start_mark.line + 1,
+                f"uses a YAML {kind} ('{mark}{anchor}'). Codebooks may not use anchors or aliases "
+                "(a few lines of them can expand into gigabytes). Write the repeated values out "
+                "in full.",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused("C052", event.start_mark.line + 1, _TOO_DEEP)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 # --- tabs and line index ---------------------------------------------------------------------
@@ -469,8 +538,8 @@ def _pattern_problems(
         ]
     if isinstance(regex, str):
         try:
-            re.compile(regex)
-        except re.error as exc:
+            regex_engine.compile(regex)
+        except regex_engine.error as exc:
             return [
                 Problem(
                     "C019",
@@ -480,6 +549,15 @@ def _pattern_problems(
                     "Fix the expression (escape special characters such as ( ) [ ] with a backslash).",
                 )
             ]
+        nested = nested_quantifier(regex)
+        if nested:
+            return [_nested_problem(name, regex, nested, source, _line(lines, (*path, "regex")))]
+    if isinstance(tokens, list):
+        for expr in _token_regexes(tokens):
+            nested = nested_quantifier(expr)
+            if nested:
+                line = _line(lines, (*path, "tokens"))
+                return [_nested_problem(name, expr, nested, source, line)]
     if isinstance(tokens, list) and all(isinstance(t, dict) for t in tokens):
         msg = token_pattern_error(tokens)
         if msg:
@@ -494,6 +572,84 @@ def _pattern_problems(
                 )
             ]
     return []
+
+
+# --- regexes that backtrack catastrophically ---------------------------------------------------
+
+try:  # the stdlib's regex parser: enough to see the structure of a pattern
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover (Python 3.10)
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT}
+_MANY = 10  # an outer count above this repeats "many" times
+
+
+def nested_quantifier(expr: str) -> str | None:
+    """The offending part when ``expr`` repeats something that itself holds an open-ended repeat,
+    as in ``(a+)+`` or ``(\\w+\\s?)*``: such a pattern can take exponential time on an answer
+    that almost matches. Atomic groups ``(?>...)`` and possessive repeats ``a++`` never backtrack
+    and are fine. None when the pattern looks safe (or uses syntax the stdlib cannot parse;
+    matching has a timeout as well)."""
+    try:
+        parsed = _sre_parse.parse(expr)
+    except Exception:  # regex-module-only syntax: leave it to the matching timeout
+        return None
+    return _nested(list(parsed), outer=False)
+
+
+def _nested(items: list, outer: bool) -> str | None:
+    for op, av in items:
+        if op in _REPEATS:
+            lo, hi, sub = av
+            if outer and hi == _sre.MAXREPEAT:
+                return "an open-ended repeat (+, * or {n,}) inside a repeated group"
+            hit = _nested(list(sub), outer or hi == _sre.MAXREPEAT or hi > _MANY)
+            if hit:
+                return hit
+        elif op == _sre.SUBPATTERN:
+            hit = _nested(list(av[-1]), outer)
+            if hit:
+                return hit
+        elif op == _sre.BRANCH:
+            for branch in av[1]:
+                hit = _nested(list(branch), outer)
+                if hit:
+                    return hit
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            hit = _nested(list(av[1]), outer)
+            if hit:
+                return hit
+        # ATOMIC_GROUP and POSSESSIVE_REPEAT do not backtrack: not looked into
+    return None
+
+
+def _token_regexes(tokens: list) -> Iterator[str]:
+    """Every ``REGEX`` value in a spaCy token pattern (``{TEXT: {REGEX: ...}}``)."""
+    stack: list[Any] = list(tokens)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if str(key).upper() == "REGEX" and isinstance(value, str):
+                    yield value
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _nested_problem(name: str, expr: str, what: str, source: str, line: int | None) -> Problem:
+    return Problem(
+        "C053",
+        source,
+        line,
+        f"{name} has a regex {expr!r} with nested quantifiers ({what}); on an answer that "
+        "almost matches it can take hours (catastrophic backtracking). Repeat the inner part "
+        "once, e.g. '(a+)+' -> 'a+', or make it possessive or atomic: 'a++' or '(?>a+)'.",
+    )
 
 
 @lru_cache(maxsize=1)

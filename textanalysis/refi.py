@@ -156,7 +156,21 @@ def write_atomic(path: str | Path, text: str, what: str) -> Path:
 
 
 def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) -> Codebook:
-    """Parse REFI-QDA codebook XML into a validated :class:`Codebook`."""
+    """Parse REFI-QDA codebook XML into a validated :class:`Codebook`.
+
+    Hostile XML is refused before it is parsed: more than ``MAX_CODEBOOK_BYTES`` [C050], and any
+    DTD (``<!DOCTYPE``/``<!ENTITY``, so no entity expansion or external entities) [C054].
+    """
+    from .codebook_validate import MAX_CODEBOOK_BYTES  # noqa: PLC0415
+
+    size = len(text.encode("utf-8", "replace")) if isinstance(text, str) else len(text)
+    if size > MAX_CODEBOOK_BYTES:
+        raise CodebookError(
+            "C050",
+            f"'{source}' is {size} bytes, more than the {MAX_CODEBOOK_BYTES} bytes a codebook may "
+            "have. Check that this is a .qdc codebook export, not a whole project.",
+        )
+    _refuse_dtd(text, source)
     parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
     try:
         parser.feed(text)
@@ -206,15 +220,57 @@ def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) 
 
 
 def import_qdc(path: str | Path, name: str | None = None) -> Codebook:
+    from .codebook_validate import MAX_CODEBOOK_BYTES  # noqa: PLC0415
+
     p = Path(path)
     if not p.is_file():
         raise CodebookError("C030", f"REFI-QDA file '{p}' does not exist. Check the path.")
-    return from_qdc(p.read_bytes(), source=str(p), name=name)
+    with p.open("rb") as fh:  # at most the limit (+1): never a huge file into memory
+        data = fh.read(MAX_CODEBOOK_BYTES + 1)
+    if len(data) > MAX_CODEBOOK_BYTES:
+        raise CodebookError(
+            "C050",
+            f"'{p}' is {p.stat().st_size} bytes, more than the {MAX_CODEBOOK_BYTES} bytes a "
+            "codebook may have. Check that this is a .qdc codebook export, not a whole project.",
+        )
+    return from_qdc(data, source=str(p), name=name)
+
+
+class _DtdFound(Exception):
+    pass
+
+
+def _refuse_dtd(text: str | bytes, source: str) -> None:
+    """[C054] when the XML has a DTD: REFI-QDA files have none, and a DTD is how entity bombs
+    ("billion laughs") and external entities get in. Checked with a bare expat pass that stops
+    at the ``<!DOCTYPE`` before any entity is declared or expanded."""
+    from xml.parsers import expat  # noqa: PLC0415
+
+    def refuse(*_args: Any) -> None:
+        raise _DtdFound
+
+    scan = expat.ParserCreate()
+    scan.StartDoctypeDeclHandler = refuse
+    scan.EntityDeclHandler = refuse
+    try:
+        scan.Parse(text, True)
+    except _DtdFound:
+        raise CodebookError(
+            "C054",
+            f"'{source}' line {scan.CurrentLineNumber} has a DTD (<!DOCTYPE> or <!ENTITY>). "
+            "REFI-QDA codebooks have none, and entities can expand a small file into gigabytes, "
+            "so they are refused. Export the codebook again from the QDA tool, or delete the "
+            "DOCTYPE block.",
+        ) from None
+    except expat.ExpatError:
+        pass  # invalid XML: reported with its line by the real parse
 
 
 def _meta(text: str) -> dict[str, Any]:
-    m = re.search(r"<!--\s*" + re.escape(_META_PREFIX) + r"\s*(\{.*?\})\s*-->", text, re.S)
-    if not m:
+    # one search from the first marker: never a scan from every "<!--" of a hostile file
+    start = text.find(_META_PREFIX)
+    m = re.match(r"\s*(\{.*?\})\s*-->", text[start + len(_META_PREFIX) :], re.S)
+    if start < 0 or not m or not text[:start].rstrip().endswith("<!--"):
         return {}
     try:
         meta = json.loads(m.group(1))

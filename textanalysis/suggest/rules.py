@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
+import regex
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
@@ -55,6 +56,10 @@ W_KEYWORD = 0.75
 W_PHRASE = 0.85
 W_PATTERN = 0.85
 W_COMPOUND = 0.55
+# Codebook regexes run on the `regex` engine with this time limit per answer and pattern: a
+# pattern that backtracks catastrophically (validation refuses the obvious ones, C053) is a
+# [G040] error naming it, never a hang.
+REGEX_TIMEOUT = 1.0
 NEG_BEFORE = 0.2  # multiplier for a hit negated by a cue before it in the same clause
 NEG_AFTER = 0.4  # cue after the hit ("wachtlijsten zijn er niet meer"): less certain
 
@@ -116,15 +121,15 @@ class RuleSuggester(BaseSuggester):
             else None
         )
         self.token_matcher_ = Matcher(vocab, validate=True)
-        self.regexes_: list[tuple[str, re.Pattern, str]] = []
+        self.regexes_: list[tuple[str, regex.Pattern, str]] = []
         self.token_patterns_: dict[str, tuple[str, str]] = {}
         for code, _, _ in self.codebook.iter_codes():
             for j, pat in enumerate(code.patterns):
                 label = pat.description or pat.regex or str(pat.tokens)
                 if pat.regex:
                     try:
-                        rx = re.compile(pat.regex, re.IGNORECASE)
-                    except re.error as exc:
+                        rx = regex.compile(pat.regex, regex.IGNORECASE)
+                    except regex.error as exc:
                         raise SuggestError(
                             "G010",
                             f"Regex pattern {pat.regex!r} of code '{code.id}' is invalid ({exc}). "
@@ -215,7 +220,19 @@ class RuleSuggester(BaseSuggester):
             span = doc[s:e]
             add(code, s, e, span.start_char, span.end_char, W_PATTERN, f"pattern {label}")
         for code, rx, label in self.regexes_:
-            for m in rx.finditer(text):
+            try:
+                found = list(rx.finditer(text, timeout=REGEX_TIMEOUT))
+            except TimeoutError:
+                shown = text if len(text) <= 60 else text[:57] + "..."
+                raise SuggestError(
+                    "G040",
+                    f"Regex pattern {rx.pattern!r} of code '{code}' took more than "
+                    f"{REGEX_TIMEOUT:g} s on the answer {shown!r}: it backtracks catastrophically. "
+                    "Simplify it in the codebook (no nested repeats such as '(a+)+' and no "
+                    "repeated overlapping alternatives such as '(a|ab)+'; a possessive 'a++' or "
+                    "atomic '(?>...)' never backtracks), then run again.",
+                ) from None
+            for m in found:
                 if m.end() <= m.start():
                     continue
                 s, e = _char_to_tokens(doc, m.start(), m.end())
