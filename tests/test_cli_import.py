@@ -154,8 +154,8 @@ def test_documented_handling_warns_and_imports(tmp_path):
     assert res.exit_code == 0, res.output
     assert "merged range" in res.stderr and "without a stored result" in res.stderr
     res = _run("import", str(BAD / "bad_utf8.csv"), *ARGS, "--db", str(db))
-    assert res.exit_code == 0, res.output
-    assert res.stderr.startswith("Warning: ") and "row 3 column 'Q58'" in res.stderr
+    assert res.exit_code == 2, res.output
+    assert res.stderr.startswith("Error: [I019] ") and "line 3" in res.stderr
     with Store(str(db)) as store:
         assert store.units("formulas_merged", "Q58", "1").aantal.tolist() == ["2", "2", "4", ""]
 

@@ -283,16 +283,12 @@ def test_bad_files_give_one_clear_message(name, kwargs, code, fragment):
     assert "\n" not in msg
 
 
-def test_utf8_with_bad_bytes_is_read_and_reported_by_row():
-    raw = read_table(BAD / "bad_utf8.csv")
-    assert raw.encoding == "utf-8"
-    assert raw.df["Q58"].tolist() == [
-        "Cliënten wachten te lang",
-        "Re\ufffdeptie en co\ufffdrdinatie",
-        "Financiën en geïntegreerde zorg",
-    ]
-    assert len(raw.warnings) == 1
-    assert "2 invalid bytes" in raw.warnings[0] and "row 3 column 'Q58'" in raw.warnings[0]
+def test_utf8_with_bad_bytes_is_refused_naming_the_lines():
+    # Never import replacement characters: the mix of UTF-8 and other bytes is refused.
+    with pytest.raises(IngestError) as info:
+        read_table(BAD / "bad_utf8.csv")
+    msg = str(info.value)
+    assert msg.startswith("[I019] ") and "2 bytes on line 3" in msg and "CSV UTF-8" in msg
 
 
 def test_messages_name_spreadsheet_rows_when_the_file_has_blank_rows(tmp_path):

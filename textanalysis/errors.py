@@ -61,3 +61,12 @@ class PrivacyError(TextAnalysisError):
 
 class AppError(TextAnalysisError):
     """Who may do what in the app and the CLI: reserved coder names, team logins."""
+
+
+class ImportChangeError(IngestError):
+    """A re-import whose answers differ from the stored ones; ``report`` holds the details
+    (a :class:`textanalysis.store.ChangeReport`) so the app can show them."""
+
+    def __init__(self, code: str, message: str, report: object = None) -> None:
+        super().__init__(code, message)
+        self.report = report

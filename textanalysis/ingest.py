@@ -9,15 +9,26 @@ naming the file, row or column and the fix; nothing is half-read.
 Documented handling of awkward input:
 
 * Row numbers in messages are spreadsheet rows: the header is row 1, the first answer row 2.
-* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252. A UTF-8 file with a
-  few invalid bytes (a copy-paste from another program) is read as UTF-8; each invalid byte
-  becomes U+FFFD and ``RawTable.warnings`` names the rows and columns affected. (A file whose
-  only non-ASCII bytes are invalid UTF-8 cannot be told apart from Windows-1252 and is read
-  as Windows-1252.)
+* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM, Windows-1252. UTF-8 mixed with
+  bytes of another encoding (Latin-1 text pasted into a UTF-8 file) is refused with [I019]
+  naming the lines: replacement characters are never imported. (A file whose only non-ASCII
+  bytes are invalid UTF-8 cannot be told apart from Windows-1252 and is read as Windows-1252.)
+* A NUL character (\\x00) in a selected column is refused with [I020] naming rows and column:
+  one rule for SQLite and PostgreSQL (PostgreSQL cannot store it).
 * CSV rows with more or fewer fields than the header are an error (the columns would shift).
-* Excel: formulas give their cached values (a formula never calculated by Excel is empty
-  and reported in the warnings); a merged range is read as its top-left value repeated in
-  every cell of the range (what the sheet shows), also reported in the warnings.
+* Excel: read streamed (openpyxl read-only) with bounded work: only cells holding a value
+  are kept, so formatting far down or right costs nothing. Zip bombs and oversized files
+  ([I021]) and shared-string tables far beyond the cells that use them ([I022]) are refused
+  before reading. Without ``sheet`` the first *visible* sheet is read (hidden ones skipped,
+  reported in the warnings; [I023] when none is visible); a hidden sheet named with ``sheet``
+  is read, with a warning. Formulas give their cached values (a formula never calculated by
+  Excel is empty and reported in the warnings); Excel error values (``#N/A``, ``#DIV/0!``,
+  ...) are reported in the warnings and count as non-answers ("spreadsheet error"); as a
+  respondent id they are refused ([I024]). A merged range is read as its top-left value
+  repeated in every cell of the range (what the sheet shows), also reported in the warnings.
+* SPSS: user-missing values (Variable View > Missing) are read as empty, as SPSS does; on the
+  id column that is refused with [I025] naming the definition ("value 999 is defined as
+  user-missing for variable RESPNR").
 * A selected cell longer than ``MAX_CELL_CHARS`` is an error: real answers are far shorter
   and such cells usually come from an unclosed quote that swallowed the rest of the file.
 """
@@ -42,6 +53,8 @@ from .errors import IngestError
 
 MAX_CELL_CHARS = 100_000
 DUPLICATE_POLICIES = ("most-complete", "first", "all")
+# What an import does with stored answers that differ in the file (see Store.import_result).
+ON_CHANGE_POLICIES = ("stop", "replace", "new-wave")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 SPSS_SUFFIXES = (".sav", ".zsav")
@@ -75,6 +88,8 @@ class RawTable:
     warnings: list[str] = field(default_factory=list)
     # Spreadsheet row of each df row (header = row 1); empty: df row i is row i + 2.
     row_numbers: list[int] = field(default_factory=list)
+    # SPSS user-missing values read as empty: column -> {df row: "value 999 is defined as ..."}.
+    user_missing: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def row(self, i: int) -> int:
         """The spreadsheet row of df row ``i``, as messages name it (blank rows count)."""
@@ -107,6 +122,13 @@ def _plural(n: int, word: str) -> str:
 def _rows_text(rows: Sequence[int], limit: int = 10) -> str:
     shown = ", ".join(str(r) for r in rows[:limit])
     return shown + (f" (and {len(rows) - limit} more)" if len(rows) > limit else "")
+
+
+def _rows_have(rows: Sequence[int]) -> str:
+    """'row 3 has' / '2 rows (3, 7) have'."""
+    if len(rows) == 1:
+        return f"row {rows[0]} has"
+    return f"{len(rows)} rows ({_rows_text(rows)}) have"
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
@@ -183,7 +205,9 @@ def _sniff_binary(path: Path, data: bytes) -> None:
             "I004",
             f"'{path.name}' is an old Excel (.xls) file, not CSV. Save it as .xlsx or CSV in Excel.",
         )
-    if b"\x00" in head:
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
+    if b"\x00" in head and controls > max(8, len(head) // 100):
+        # Text with a stray NUL in an answer is not binary: build_units names its row ([I020]).
         raise IngestError(
             "I004",
             f"'{path.name}' is a binary file, not CSV text (it contains NUL bytes). "
@@ -194,13 +218,13 @@ def _sniff_binary(path: Path, data: bytes) -> None:
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str, int]:
-    """Text, encoding name and the number of invalid bytes replaced."""
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Text and encoding name; UTF-8 mixed with other bytes is refused ([I019])."""
     if data.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16", 0
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise IngestError(
                 "I005",
@@ -210,17 +234,32 @@ def _decode(path: Path, data: bytes) -> tuple[str, str, int]:
         _sniff_binary(path, data)
         enc = "utf-8"
     try:
-        return data.decode(enc), enc, 0
+        return data.decode(enc), enc
     except UnicodeDecodeError:
         pass
     text = data.decode(enc, errors="surrogateescape")
     bad = len(_SURROGATE.findall(text))
     multibyte = sum(1 for ch in text if ord(ch) > 127 and not 0xDC80 <= ord(ch) <= 0xDCFF)
     if enc == "utf-8-sig" or (multibyte > 0 and bad <= max(3, multibyte // 2)):
-        # Genuine UTF-8 with a few broken bytes: keep UTF-8, mark each bad byte.
-        return _SURROGATE.sub("\ufffd", text), enc, bad
+        # UTF-8 mixed with bytes of another encoding (usually Windows-1252/Latin-1 text pasted
+        # in): refuse rather than import replacement characters or guess per byte.
+        lines: list[int] = []
+        pos, line = 0, 1
+        for m in _SURROGATE.finditer(text):
+            line += text.count("\n", pos, m.start())
+            pos = m.start()
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        raise IngestError(
+            "I019",
+            f"'{path.name}' is UTF-8{' (with BOM)' if enc == 'utf-8-sig' else ''} but "
+            f"{_plural(bad, 'byte')} on {'line' if len(lines) == 1 else 'lines'} {_rows_text(lines)} "
+            "are not UTF-8 (probably Windows-1252/Latin-1 text pasted in, e.g. 'é' as one byte). "
+            "Nothing was imported. Open the file in a spreadsheet or text editor, check those lines "
+            "and save it as 'CSV UTF-8', then import again.",
+        )
     try:
-        return data.decode("cp1252"), "cp1252", 0
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
@@ -232,7 +271,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str, int]:
             f"The encoding of '{path.name}' cannot be determined (not UTF-8 or Windows-1252). "
             "Export the survey as CSV UTF-8.",
         )
-    return str(best), best.encoding, 0
+    return str(best), best.encoding
 
 
 def _pick_delimiter(text: str) -> str:
@@ -261,7 +300,7 @@ def _unique_headers(header: list[str]) -> tuple[list[str], dict[str, list[int]]]
 
 
 def _read_csv(path: Path, data: bytes) -> RawTable:
-    text, encoding, bad = _decode(path, data)
+    text, encoding = _decode(path, data)
     delimiter = _pick_delimiter(text)
     old_limit = csv.field_size_limit()
     csv.field_size_limit(2**31 - 1)
@@ -312,22 +351,7 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
         duplicate_columns=dups,
         row_numbers=numbers,
     )
-    if bad:
-        raw.warnings.append(_bad_bytes_warning(raw, bad))
     return raw
-
-
-def _bad_bytes_warning(raw: RawTable, bad: int) -> str:
-    path, df = raw.path, raw.df
-    places: list[str] = []
-    for col in df.columns:
-        hits = df.index[df[col].str.contains("\ufffd", regex=False)]
-        places.extend(f"row {raw.row(i)} column '{col}'" for i in hits)
-    where = "; ".join(places[:10]) + (f" (and {len(places) - 10} more)" if len(places) > 10 else "")
-    return (
-        f"'{path.name}' is UTF-8 with {_plural(bad, 'invalid byte')}, replaced by '\ufffd' in: "
-        f"{where or 'the header'}. Check those answers in the original export."
-    )
 
 
 def _cell_str(value: Any) -> str:
@@ -344,80 +368,242 @@ def _cell_str(value: Any) -> str:
     return str(value)
 
 
-def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
-    import openpyxl
+# Bounds for .xlsx (a zip of XML): what a real survey export never exceeds, so hostile or broken
+# files are refused before any work that grows with their claimed size.
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # bytes of XML after decompression, all parts together
+MAX_XLSX_RATIO = 200  # decompressed / compressed size of one part (zip bomb)
+SHARED_STRINGS_SLACK = 10_000  # unused shared strings tolerated beyond the string cells
+_SCAN_CHUNK = 1 << 20
+
+
+def _zip_part_scan(zf: Any, name: str, needles: tuple[bytes, ...]) -> list[int]:
+    """Occurrences of each needle in one zip part, streamed (bounded memory)."""
+    counts = [0] * len(needles)
+    tail = b""
+    keep = max(len(n) for n in needles) - 1
+    with zf.open(name) as fh:
+        while chunk := fh.read(_SCAN_CHUNK):
+            buf = tail + chunk
+            for i, needle in enumerate(needles):
+                # Count matches that end inside the new chunk only (none twice across chunks).
+                counts[i] += buf.count(needle) - tail.count(needle)
+            tail = buf[-keep:] if keep else b""
+    return counts
+
+
+def _check_xlsx_bounds(path: Path, data: bytes) -> None:
+    """Refuse zip bombs and shared-string tables far beyond the cells that use them."""
+    import zipfile
 
     try:
-        with (
-            warnings.catch_warnings()
-        ):  # openpyxl warns about styles/validation: not the user's problem
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise IngestError(
+            "I013",
+            f"'{path.name}' cannot be read as an Excel .xlsx file (not a valid zip archive). "
+            "Open it in Excel and save it as .xlsx again, or export as CSV.",
+        ) from None
+    with zf:
+        unpacked = sum(i.file_size for i in infos)
+        bomb = [
+            i.filename
+            for i in infos
+            if i.file_size > 1024 * 1024 and i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1)
+        ]
+        if unpacked > MAX_XLSX_UNPACKED or bomb:
+            what = (
+                f"part '{bomb[0]}' unpacks to {infos[[i.filename for i in infos].index(bomb[0])].file_size:,} "
+                "bytes, far more than its compressed size"
+                if bomb
+                else f"it unpacks to {unpacked:,} bytes (limit {MAX_XLSX_UNPACKED:,})"
+            )
+            raise IngestError(
+                "I021",
+                f"'{path.name}' is refused as an unsafe or oversized .xlsx: {what}. "
+                "Open it in Excel, delete unused rows, columns and sheets and save it again, "
+                "or export the survey as CSV.",
+            )
+        names = {i.filename for i in infos}
+        sst = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
+        if sst is None:
+            return
+        try:
+            (strings,) = _zip_part_scan(zf, sst, (b"<si>",))
+            if strings <= SHARED_STRINGS_SLACK:
+                return
+            used = 0
+            for name in names:
+                if name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml"):
+                    used += sum(_zip_part_scan(zf, name, (b' t="s"', b" t='s'")))
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            raise IngestError(
+                "I013",
+                f"'{path.name}' cannot be read as an Excel .xlsx file (a damaged part). "
+                "Open it in Excel and save it as .xlsx again, or export as CSV.",
+            ) from None
+    if strings > 10 * used + SHARED_STRINGS_SLACK:
+        raise IngestError(
+            "I022",
+            f"'{path.name}' is refused: its shared-strings table holds {strings:,} texts but the "
+            f"sheets use at most {used:,} (a damaged or hostile file would take very long to read). "
+            "Open it in Excel and save it as .xlsx again (Excel drops unused texts), or export as CSV.",
+        )
+
+
+def _pick_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[Any, str | None]:
+    """The worksheet to read and a note when it is hidden (see read_table's docstring)."""
+    sheets = wb.worksheets
+    if sheet is not None:
+        match = [ws for ws in sheets if ws.title == sheet]
+        if not match:
+            raise IngestError(
+                "I012",
+                f"Sheet '{sheet}' not found in '{path.name}'. Sheets: "
+                + ", ".join(f"'{ws.title}'" for ws in sheets)
+                + ". Pass one of them with --sheet.",
+            )
+        ws = match[0]
+        if ws.sheet_state != "visible":
+            return ws, (
+                f"'{path.name}': sheet '{ws.title}' is hidden in Excel; it was read because "
+                "--sheet names it."
+            )
+        return ws, None
+    visible = [ws for ws in sheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise IngestError(
+            "I023",
+            f"'{path.name}' has no visible worksheet (hidden: "
+            + ", ".join(f"'{ws.title}'" for ws in sheets)
+            + "). Name the sheet to import with --sheet, or unhide it in Excel.",
+        )
+    ws = visible[0]
+    skipped = [w.title for w in sheets[: sheets.index(ws)]]
+    note = (
+        f"'{path.name}': hidden sheet{'s' if len(skipped) > 1 else ''} "
+        + ", ".join(f"'{t}'" for t in skipped)
+        + f" skipped; read the first visible sheet '{ws.title}' (use --sheet to choose another)."
+        if skipped
+        else None
+    )
+    return ws, note
+
+
+def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
+    """Read one sheet with bounded work: streamed (openpyxl read-only), only rows with data.
+
+    Rows and columns that exist only as formatting cost nothing: the XML is streamed and only
+    cells with a value are kept, so the work grows with the cells that hold data, never with
+    the sheet's claimed dimensions.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    _check_xlsx_bounds(path, data)
+
+    class _Parser(WorkSheetParser):
+        def parse_cell(self, element):  # noqa: ANN001, ANN202
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self.uncached.append(f"{get_column_letter(cell['column'])}{cell['row']}")
+            return cell
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles/validation
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise IngestError(
             "I013",
             f"'{path.name}' cannot be read as an Excel .xlsx file ({exc.__class__.__name__}). "
             "Open it in Excel and save it as .xlsx again, or export as CSV.",
         ) from None
-    if sheet is None:
-        ws = wb.worksheets[0]
-    elif sheet in wb.sheetnames:
-        ws = wb[sheet]
-    else:
-        raise IngestError(
-            "I012",
-            f"Sheet '{sheet}' not found in '{path.name}'. Sheets: "
-            + ", ".join(f"'{s}'" for s in wb.sheetnames)
-            + ". Pass one of them with --sheet.",
-        )
-    notes: list[str] = []
-    merged = list(ws.merged_cells.ranges)
-    fill: dict[tuple[int, int], Any] = {}
-    for rng in merged:
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                fill[(r, c)] = value
+    try:
+        ws, hidden_note = _pick_sheet(path, wb, sheet)
+        cells: dict[int, dict[int, Any]] = {}
+        errors: list[str] = []
+        try:
+            with warnings.catch_warnings(), ws._get_source() as src:
+                warnings.simplefilter("ignore")
+                parser = _Parser(
+                    src,
+                    ws._shared_strings,
+                    data_only=True,
+                    epoch=wb.epoch,
+                    date_formats=wb._date_formats,
+                    timedelta_formats=wb._timedelta_formats,
+                )
+                parser.uncached = []
+                for r_idx, row in parser.parse():
+                    for cell in row:
+                        value = cell["value"]
+                        if value is None or (isinstance(value, str) and not value):
+                            continue
+                        cells.setdefault(r_idx, {})[cell["column"]] = value
+                        if cell["data_type"] == "e":
+                            errors.append(f"{get_column_letter(cell['column'])}{r_idx}")
+                merged = list(parser.merged_cells.mergeCell) if parser.merged_cells else []
+                uncached = parser.uncached
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError(
+                "I013",
+                f"'{path.name}' sheet '{ws.title}' cannot be read ({exc.__class__.__name__}). "
+                "Open it in Excel and save it as .xlsx again, or export as CSV.",
+            ) from None
+    finally:
+        wb.close()
+
+    notes: list[str] = [hidden_note] if hidden_note else []
     if merged:
-        shown = ", ".join(str(r) for r in merged[:10])
+        from openpyxl.worksheet.cell_range import CellRange
+
+        last_row = max(cells, default=0)
+        last_col = max((c for r in cells.values() for c in r), default=0)
+        ranges = [CellRange(m.ref) for m in merged]
+        for rng in ranges:
+            value = cells.get(rng.min_row, {}).get(rng.min_col)
+            if value is None:
+                continue
+            # Fill only inside the area that holds data: a range can claim the whole sheet.
+            for r in range(rng.min_row, min(rng.max_row, last_row) + 1):
+                for c in range(rng.min_col, min(rng.max_col, last_col) + 1):
+                    cells.setdefault(r, {})[c] = value
+        shown = ", ".join(str(r.coord) for r in ranges[:10])
         notes.append(
-            f"'{path.name}' sheet '{ws.title}' has {_plural(len(merged), 'merged range')} ({shown}); "
+            f"'{path.name}' sheet '{ws.title}' has {_plural(len(ranges), 'merged range')} ({shown}); "
             "each cell of a range was given the range's value."
         )
-    rows: list[list[str]] = []
-    for r_idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if fill:
-            row = tuple(fill.get((r_idx, c), v) for c, v in enumerate(row, start=1))
-        rows.append([_cell_str(v) for v in row])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            uncached = _formulas_without_values(data, ws.title, rows)
-    except Exception:  # the check is advisory; the values were read already
-        uncached = []
     if uncached:
         notes.append(
             f"'{path.name}' sheet '{ws.title}': {_plural(len(uncached), 'formula')} without a stored result "
             f"({', '.join(uncached[:10])}) read as empty; open and save the file in Excel to store the results."
         )
-    first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
-    if first is None:
+    if errors:
+        notes.append(
+            f"'{path.name}' sheet '{ws.title}': {_plural(len(errors), 'cell')} hold an Excel error value "
+            f"({', '.join(errors[:10])}{' ...' if len(errors) > 10 else ''}); in an open question they "
+            "count as non-substantive ('spreadsheet error'). Fix the formulas in Excel to import their values."
+        )
+    rows = {
+        r: {c: _cell_str(v) for c, v in row.items()}
+        for r, row in sorted(cells.items())
+        if any(_cell_str(v).strip() for v in row.values())
+    }
+    if not rows:
         raise IngestError(
             "I002",
             f"Sheet '{ws.title}' of '{path.name}' is empty. Choose another sheet with --sheet.",
         )
-    header = rows[first]
-    # Spreadsheet row numbers (1-based) of the non-empty rows below the header.
-    numbers = [n + 1 for n in range(first + 1, len(rows)) if any(c.strip() for c in rows[n])]
-    body = [rows[n - 1] for n in numbers]
-    # Trim trailing unnamed, empty columns (Excel often reports a wider used range).
-    width = len(header)
-    while (
-        width > 0 and not header[width - 1].strip() and not any(r[width - 1].strip() for r in body)
-    ):
-        width -= 1
-    names, dups = _unique_headers(header[:width])
-    df = pd.DataFrame([r[:width] for r in body], columns=names, dtype=object)
+    header_row, *numbers = list(rows)
+    width = max(c for r in rows.values() for c, v in r.items() if v.strip())
+    header = [rows[header_row].get(c, "") for c in range(1, width + 1)]
+    body = [[rows[n].get(c, "") for c in range(1, width + 1)] for n in numbers]
+    names, dups = _unique_headers(header)
+    df = pd.DataFrame(body, columns=names, dtype=object)
     return RawTable(
         df=df,
         value_labels={},
@@ -431,30 +617,11 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
     )
 
 
-def _formulas_without_values(data: bytes, title: str, values: list[list[str]]) -> list[str]:
-    """Cells holding a formula whose cached result is missing (never calculated by Excel)."""
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    out: list[str] = []
-    try:
-        for r_idx, row in enumerate(wb[title].iter_rows(values_only=True), start=1):
-            for c_idx, v in enumerate(row, start=1):
-                if isinstance(v, str) and v.startswith("="):
-                    cached = values[r_idx - 1][c_idx - 1] if r_idx <= len(values) else ""
-                    if c_idx > len(values[r_idx - 1]) or cached == "":
-                        out.append(f"{get_column_letter(c_idx)}{r_idx}")
-    finally:
-        wb.close()
-    return out
-
-
 def _read_sav(path: Path) -> RawTable:
     import pyreadstat
 
     try:
-        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise IngestError(
             "I014",
@@ -464,6 +631,35 @@ def _read_sav(path: Path) -> RawTable:
     out = pd.DataFrame(
         {col: [_cell_str(v) for v in df[col].tolist()] for col in df.columns}, dtype=object
     )
+    # User-missing values (SPSS "Missing" in Variable View) are read as empty, as SPSS treats
+    # them; where they were is kept so a message can name the definition.
+    user_missing: dict[str, dict[int, str]] = {}
+    for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        if col not in df.columns:
+            continue
+        values = df[col].tolist()
+        hits: dict[int, str] = {}
+        for i, v in enumerate(values):
+            if v is None or (isinstance(v, float) and v != v):
+                continue
+            for rng in ranges:
+                lo, hi = rng.get("lo"), rng.get("hi")
+                try:
+                    inside = lo <= v <= hi
+                except TypeError:
+                    continue
+                if inside:
+                    shown = _cell_str(v)
+                    hits[i] = (
+                        f"value {shown} is defined as user-missing for variable {col}"
+                        if lo == hi
+                        else f"value {shown} is in the user-missing range {_cell_str(lo)} to "
+                        f"{_cell_str(hi)} of variable {col}"
+                    )
+                    break
+        if hits:
+            out.loc[list(hits), col] = ""
+            user_missing[col] = hits
     labels = {
         col: {_cell_str(k): str(v) for k, v in mapping.items()}
         for col, mapping in (meta.variable_value_labels or {}).items()
@@ -476,6 +672,7 @@ def _read_sav(path: Path) -> RawTable:
         sheet=None,
         path=path,
         column_labels={k: v for k, v in (meta.column_names_to_labels or {}).items() if v},
+        user_missing=user_missing,
     )
 
 
@@ -695,7 +892,28 @@ _SEE_QUESTION = re.compile(
     r"^(?:zie|idem)(?: (?:ook|antwoord|antwoorden|bij|vraag|onder|boven|eerder))* (?:vraag )?\d{1,3}[a-z]?$"
 )
 _PLACEHOLDER = re.compile(r"^[\W_]*$|^(?:x+|-+|\.+|\?+|0)$")
-_NORMALISE_EDGE = re.compile(r"^[\s\"'“”‘’(\[]+|[\s\"'“”‘’)\].!,;:]+$")
+# Punctuation around a whole answer: "(geen)", "-geen-", "- nvt -", "'geen'", "*n.v.t.*".
+_NORMALISE_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+# Excel's error values (also as cached formula results): never an answer.
+EXCEL_ERRORS = frozenset(
+    {
+        "#N/A",
+        "#DIV/0!",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
 
 
 def non_substantive_reason(text: str | None) -> str | None:
@@ -708,6 +926,8 @@ def non_substantive_reason(text: str | None) -> str | None:
     raw = str(text).strip()
     if not raw:
         return "empty"
+    if raw.upper() in EXCEL_ERRORS:
+        return "spreadsheet error"
     if len(raw) > 60:
         return None
     low = " ".join(raw.lower().split())
@@ -770,6 +990,16 @@ def _check_spec(questions: Mapping[str, str]) -> None:
                 "I017",
                 f"Question '{qid}={col}' is incomplete. Write it as QID=COLUMN, e.g. Q58=Q58.",
             )
+    seen: dict[str, str] = {}
+    for qid in questions:
+        key = str(qid).strip().casefold()
+        if key in seen:
+            raise IngestError(
+                "I017",
+                f"Question ids '{seen[key]}' and '{str(qid).strip()}' differ only in upper/lower "
+                "case; question ids are compared case-insensitively. Give each question a different id.",
+            )
+        seen[key] = str(qid).strip()
 
 
 def _completeness(df: pd.DataFrame) -> pd.Series:
@@ -844,6 +1074,16 @@ def build_units(
                 f"(limit {MAX_CELL_CHARS:,}). This is usually an unclosed quote that swallowed the rest of "
                 "the file; check that row in the export.",
             )
+    for col in selected:
+        nul = sub.index[sub[col].str.contains("\x00", regex=False)]
+        if len(nul):
+            rows = [raw.row(int(i)) for i in nul]
+            raise IngestError(
+                "I020",
+                f"'{source}' column '{col}': {_rows_have(rows)} a cell with a NUL character (\\x00), which no database can store and no real "
+                "answer holds. Remove it in the export (it usually comes from a broken copy-paste or "
+                "conversion) and import again.",
+            )
     ids = sub[id_col].str.strip()
     filled = (
         sub.drop(columns=[id_col]).apply(lambda s: s.str.strip().ne("")).any(axis=1)
@@ -852,11 +1092,31 @@ def build_units(
     )
     blank = ids.eq("")
     bad_rows = [raw.row(int(i)) for i in sub.index[blank & filled]]
+    missing_defs = raw.user_missing.get(id_col, {})
+    if missing_defs:
+        rows = [raw.row(i) for i in sorted(missing_defs)]
+        defs = list(dict.fromkeys(missing_defs[i] for i in sorted(missing_defs)))
+        raise IngestError(
+            "I025",
+            f"'{source}': {_rows_have(rows)} no respondent id: "
+            f"{'; '.join(defs[:3])}{' ...' if len(defs) > 3 else ''}, so SPSS treats it as missing. "
+            f"Remove that missing-value definition of {id_col} in SPSS (Variable View > Missing) "
+            "or give those respondents real ids, then export again.",
+        )
     if bad_rows:
         raise IngestError(
             "I011",
             f"'{source}': {_plural(len(bad_rows), 'row')} without a respondent id in column '{id_col}' "
             f"(rows {_rows_text(bad_rows)}). Fill in the ids or delete those rows.",
+        )
+    errors = ids.str.upper().isin(EXCEL_ERRORS)
+    if errors.any():
+        rows = [raw.row(int(i)) for i in sub.index[errors]]
+        raise IngestError(
+            "I024",
+            f"'{source}': {_rows_have(rows)} a spreadsheet "
+            f"error value as respondent id in column '{id_col}' (e.g. {ids[errors].iloc[0]!r}). "
+            "Fix the formula or type the ids in the export, then import again.",
         )
     keep = ~blank
     sub, ids = sub[keep], ids[keep]

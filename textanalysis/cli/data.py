@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import IngestError
-from ..ingest import DUPLICATE_POLICIES
+from ..ingest import DUPLICATE_POLICIES, ON_CHANGE_POLICIES
 from . import db_option, friendly, main
 
 
@@ -65,10 +65,19 @@ def _parse_questions(specs: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Repeated respondent ids: keep the most complete row, the first, or all (as id#2, id#3).",
 )
+@click.option(
+    "--on-change",
+    type=click.Choice(ON_CHANGE_POLICIES),
+    default="stop",
+    show_default=True,
+    help="Stored answers that differ in this file: stop without importing (lists them), replace "
+    "their text (units with decisions are flagged for review; no decision is deleted), or import "
+    "as a new wave (needs --wave with a new label).",
+)
 @db_option
 @friendly
 def import_command(
-    file, id_column, questions, attributes, survey, wave, sheet, duplicates, db
+    file, id_column, questions, attributes, survey, wave, sheet, duplicates, on_change, db
 ) -> None:
     """Import a survey export (CSV, .xlsx, .sav) into the database; all or nothing, re-import adds nothing."""
     from ..ingest import ingest_file
@@ -81,14 +90,32 @@ def import_command(
         click.echo(f"Warning: {warning}", err=True)
     survey = survey or Path(file).stem
     with Store(db) as store:  # opened only after the file is fully read and checked
-        s = store.import_result(result, survey=survey, wave=wave)
-    stored = (
-        f"{s['new_units']} new units stored" if s["created"] else "already imported, nothing new"
+        s = store.import_result(result, survey=survey, wave=wave, on_change=on_change)
+    if s["replaced_units"]:
+        stored = (
+            f"{s['changed_answers']} changed answers replaced ({s['replaced_units']} units, "
+            f"{s['flagged_for_review']} with decisions flagged for review), "
+            f"{s['new_units']} new units stored"
+        )
+    elif s["created"]:
+        stored = f"{s['new_units']} new units stored"
+    else:
+        stored = "already imported, nothing new"
+    extra = "".join(
+        f"; {n}"
+        for n in [
+            *s["notices"],
+            *(
+                [f"{s['missing_respondents']} stored respondents not in this file were kept"]
+                if s["missing_respondents"]
+                else []
+            ),
+        ]
     )
     click.echo(
-        f"Imported {Path(file).name} as {survey} wave {wave}: {s['respondents']} respondents, "
+        f"Imported {Path(file).name} as {s['survey']} wave {s['wave']}: {s['respondents']} respondents, "
         f"{s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicate ids "
-        f"({duplicates}); {stored}."
+        f"({duplicates}); {stored}{extra}."
     )
 
 

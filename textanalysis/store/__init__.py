@@ -11,13 +11,23 @@ Opening
     ``store.close()``; usable as a context manager.
 
 Import
-    ``import_result(result, survey, wave, masking=None) -> dict``: one transaction (all or
-    nothing). Natural key of a unit: (survey, wave, question, respondent, unit_index); stored
-    units are skipped, never overwritten, so re-importing a file is idempotent. ``masking``:
+    ``import_result(result, survey, wave, masking=None, on_change="stop") -> dict``: one
+    transaction (all or nothing). Natural key of a unit: (survey, wave, question, respondent,
+    unit_index); re-importing the same answers stores nothing new (idempotent). Answers that
+    differ from the stored ones are never changed silently: ``on_change="stop"`` raises [I026]
+    (an ``ImportChangeError`` whose ``report`` is a :class:`ChangeReport`), ``"replace"`` stores
+    the new text and flags units that have decisions for review (decisions are never touched),
+    ``"new-wave"`` imports only into a wave that is not stored yet ([I027]). Survey names, wave
+    labels and question ids are matched case-insensitively: the stored spelling is reused and
+    ``notices`` says so. ``import_changes(result, survey, wave, masking=None) -> ChangeReport``
+    previews without writing; ``units_needing_review(survey=None, question=None, wave=None)``
+    lists the flags, ``mark_reviewed(unit_ids, coder)`` closes them. ``masking``:
     None, ``"keep-original"`` (masked ``text``; unmasked ``original_text`` kept, hidden unless
-    ``include_original=True``) or ``"discard-original"``. Summary keys: respondents, units,
-    non_substantive, duplicates, new_units, new_respondents, skipped_units, changed_units,
-    created (True when anything new was stored).
+    ``include_original=True``) or ``"discard-original"``. Summary keys: survey, wave,
+    respondents, units, non_substantive, duplicates, new_units, new_respondents,
+    skipped_units, changed_units, changed_answers, replaced_units, flagged_for_review,
+    missing_respondents, notices, changes, created (True when anything was stored).
+    A NUL character in any text is refused ([S020], both engines).
 
 Reading
     ``surveys()``, ``questions(survey=None, wave=None)``, ``respondents(survey, wave=None)``,
@@ -59,18 +69,21 @@ written by a newer version, S003 bad decision, S004 bad source, S005 unknown uni
 survey/wave, S007 unknown question, S008 bad import table, S009 restore into a non-empty
 database, S010 bad/unwritable export file, S011 no such codebook, S012 no such run, S013 blank
 name, S014 bad masking policy, S015 bad demo manifest, S016 empty memo, S017 bad score, S018 run
-not JSON-serialisable, S019 decision row lacks keys.
+not JSON-serialisable, S019 decision row lacks keys, S020 NUL character in an import, S021 NUL
+character in a backup.
 """
 
 from __future__ import annotations
 
 from ..errors import StoreError
-from ._import import unit_attribute_columns
+from ._import import ON_CHANGE, ChangeReport, unit_attribute_columns
 from ._util import MASKING_POLICIES, VALID_DECISIONS, VALID_SOURCES
 from .core import Store
 
 __all__ = [
     "MASKING_POLICIES",
+    "ON_CHANGE",
+    "ChangeReport",
     "VALID_DECISIONS",
     "VALID_SOURCES",
     "Store",

@@ -1,25 +1,40 @@
 """Importing an :class:`~textanalysis.ingest.IngestResult` in one transaction, idempotently.
 
-The natural key of a unit is (survey, wave, question, respondent, unit_index): a unit
-that is already stored is skipped, never overwritten, because decisions point at it.
+The natural key of a unit is (survey, wave, question, respondent, unit_index). Re-importing
+the same answers stores nothing new. Answers that differ from the stored ones are never
+changed silently: ``on_change`` decides.
+
+* ``"stop"`` (default): [I026] names how many answers changed and the choices; nothing is
+  stored.
+* ``"replace"``: the changed answers' units get the new text (units that are no longer in
+  the answer are deleted when nothing refers to them, else marked non-substantive "removed
+  on re-import"); decisions are never touched: units with decisions are flagged for review
+  (table ``unit_reviews``, ``Store.units_needing_review``).
+* ``"new-wave"``: import only into a wave that does not exist yet ([I027] otherwise).
+
+Respondents added by the file are stored; stored respondents missing from the file are
+kept and reported. Survey names, wave labels and question ids are compared
+case-insensitively: ``q1`` after ``Q1`` reuses ``Q1`` and says so in ``notices``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, delete, select, text, update
 
 from ..embed import text_key
-from ..errors import StoreError
-from ..ingest import RESERVED_COLUMNS
+from ..errors import ImportChangeError, IngestError, StoreError
+from ..ingest import ON_CHANGE_POLICIES, RESERVED_COLUMNS
 from . import schema as t
 from ._util import MASKING_POLICIES, chunks, clean_name, none_if_nan
 from .schema import utcnow
 
 REQUIRED_COLUMNS = ("respondent_id", "question_id", "unit_index", "text")
+ON_CHANGE = ON_CHANGE_POLICIES
+REMOVED_REASON = "removed on re-import"
 _PG_IMPORT_LOCK = 724_3002
 _INSERT_CHUNK = 20_000
 
@@ -184,6 +199,7 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
             "unit_index) must be unique; choose a --duplicates policy when importing.",
         )
     texts = [v if v is not None else "" for v in _str_list(units["text"])]
+    _refuse_nul(units, resp_attrs, question_texts)
     subst = [bool(none_if_nan(v)) for v in units["substantive"].tolist()]
     summary = dict(getattr(result, "summary", None) or {})
     return PreparedImport(
@@ -214,16 +230,336 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
     )
 
 
-def write_import(conn: Connection, prep: PreparedImport) -> dict[str, Any]:
+def _refuse_nul(units: pd.DataFrame, resp_attrs: dict, question_texts: dict) -> None:
+    """[S020]: NUL characters cannot be stored by PostgreSQL; one rule for both engines."""
+    for col in ("text", "cell_text", "original_text", "respondent_id", "question_id"):
+        if col not in units.columns:
+            continue
+        values = units[col].astype(object)
+        hits = [i for i, v in enumerate(values.tolist()) if isinstance(v, str) and "\x00" in v]
+        if hits:
+            rid = units["respondent_id"].iloc[hits[0]]
+            raise StoreError(
+                "S020",
+                f"{len(hits)} unit(s) hold a NUL character (\\x00) in column '{col}' (first: "
+                f"respondent {rid!r}). No database stores it; remove it before importing.",
+            )
+    for rid, attrs in resp_attrs.items():
+        for key, value in attrs.items():
+            if "\x00" in str(key) or (isinstance(value, str) and "\x00" in value):
+                raise StoreError(
+                    "S020",
+                    f"Respondent {rid!r} has a NUL character (\\x00) in attribute {key!r}. "
+                    "Remove it before importing.",
+                )
+    for qid, qtext in question_texts.items():
+        if "\x00" in qid or (qtext and "\x00" in qtext):
+            raise StoreError(
+                "S020",
+                f"Question {qid!r} has a NUL character (\\x00) in its id or text. Remove it.",
+            )
+
+
+def check_on_change(on_change: str) -> str:
+    if on_change not in ON_CHANGE:
+        raise IngestError(
+            "I028",
+            f"Unknown on-change choice {on_change!r}. Use one of: {', '.join(ON_CHANGE)}.",
+        )
+    return on_change
+
+
+@dataclass
+class ChangeReport:
+    """How a file's answers compare with what a survey wave already holds."""
+
+    survey: str
+    wave: str
+    wave_exists: bool
+    # (question_id, respondent_id) of answers whose units differ from the stored ones
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    changed_units: int = 0
+    added_respondents: list[str] = field(default_factory=list)
+    # stored respondents with an answer to one of the file's questions, absent from the file
+    missing_respondents: list[str] = field(default_factory=list)
+    new_questions: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def changed_respondents(self) -> list[str]:
+        return list(dict.fromkeys(r for _, r in self.changed))
+
+    def describe(self) -> str:
+        """One line: what differs, for the CLI summary and the app."""
+        parts = []
+        if self.changed:
+            ids = self.changed_respondents
+            parts.append(
+                f"{len(self.changed)} answer(s) differ from the stored ones (respondents "
+                f"{', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''})"
+            )
+        if self.added_respondents:
+            parts.append(f"{len(self.added_respondents)} new respondent(s)")
+        if self.missing_respondents:
+            ids = self.missing_respondents
+            parts.append(
+                f"{len(ids)} stored respondent(s) not in this file, kept "
+                f"({', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''})"
+            )
+        return "; ".join(parts)
+
+
+def _pick_name(given: str, stored: list[str], what: str, notices: list[str]) -> str:
+    """The stored spelling of ``given`` when one differs only in case (with a notice)."""
+    if given in stored:
+        return given
+    same = sorted(s for s in stored if s.casefold() == given.casefold())
+    if not same:
+        return given
+    notices.append(
+        f"{what} '{given}' is stored as '{same[0]}' (compared case-insensitively); used '{same[0]}'"
+    )
+    return same[0]
+
+
+def resolve_names(conn: Connection, prep: PreparedImport) -> tuple[int | None, list[str]]:
+    """Map the survey, wave and question ids of ``prep`` onto their stored spelling.
+
+    Returns the survey wave's primary key (None when new) and the notices; ``prep`` is
+    updated in place.
+    """
+    notices: list[str] = []
+    rows = conn.execute(select(t.surveys.c.id, t.surveys.c.survey, t.surveys.c.wave)).all()
+    prep.survey = _pick_name(prep.survey, sorted({r[1] for r in rows}), "Survey", notices)
+    waves = sorted({r[2] for r in rows if r[1] == prep.survey})
+    prep.wave = _pick_name(prep.wave, waves, "Wave", notices)
+    survey_pk = next((r[0] for r in rows if r[1] == prep.survey and r[2] == prep.wave), None)
+    if survey_pk is None:
+        return None, notices
+    stored_q = [
+        q
+        for (q,) in conn.execute(
+            select(t.questions.c.question_id).where(t.questions.c.survey_pk == survey_pk)
+        )
+    ]
+    mapping: dict[str, str] = {}
+    for q in dict.fromkeys([*prep.question_texts, *prep.qids]):
+        mapping[q] = _pick_name(q, stored_q, "Question", notices)
+    if any(k != v for k, v in mapping.items()):
+        prep.qids = [mapping[q] for q in prep.qids]
+        prep.question_texts = {mapping.get(k, k): v for k, v in prep.question_texts.items()}
+    return survey_pk, notices
+
+
+def _stored_units(conn: Connection, survey_pk: int) -> dict[tuple[str, str], dict[int, tuple]]:
+    """(question_id, respondent_id) -> {unit_index: (text_hash, unit pk, text, removed)}.
+
+    ``removed``: the unit left its answer in an earlier replace and is kept only because
+    something refers to it; it no longer counts as part of the stored answer.
+    """
+    out: dict[tuple[str, str], dict[int, tuple]] = {}
+    query = (
+        select(
+            t.questions.c.question_id,
+            t.respondents.c.respondent_id,
+            t.units.c.unit_index,
+            t.units.c.text_hash,
+            t.units.c.id,
+            t.units.c.text,
+            t.units.c.non_substantive_reason,
+        )
+        .join(t.questions, t.units.c.question_pk == t.questions.c.id)
+        .join(t.respondents, t.units.c.respondent_pk == t.respondents.c.id)
+        .where(t.questions.c.survey_pk == survey_pk)
+    )
+    for q, r, ix, h, pk, txt, reason in conn.execute(query):
+        out.setdefault((q, r), {})[ix] = (h, pk, txt, reason == REMOVED_REASON)
+    return out
+
+
+def _new_cells(prep: PreparedImport) -> dict[tuple[str, str], dict[int, int]]:
+    """(question_id, respondent_id) -> {unit_index: position in prep}."""
+    out: dict[tuple[str, str], dict[int, int]] = {}
+    for pos, (q, r, ix) in enumerate(zip(prep.qids, prep.rids, prep.unit_index, strict=True)):
+        out.setdefault((q, r), {})[ix] = pos
+    return out
+
+
+def compare(
+    conn: Connection, prep: PreparedImport, survey_pk: int | None, notices: list[str]
+) -> tuple[ChangeReport, dict, dict]:
+    """The change report, the stored units and the file's cells (both keyed by cell)."""
+    report = ChangeReport(prep.survey, prep.wave, survey_pk is not None, notices=notices)
+    new = _new_cells(prep)
+    if survey_pk is None:
+        report.new_questions = list(dict.fromkeys(prep.qids))
+        report.added_respondents = list(prep.respondents)
+        return report, {}, new
+    old = _stored_units(conn, survey_pk)
+    stored_r = {
+        r
+        for (r,) in conn.execute(
+            select(t.respondents.c.respondent_id).where(t.respondents.c.survey_pk == survey_pk)
+        )
+    }
+    stored_q = {q for q, _ in old}
+    report.new_questions = [q for q in dict.fromkeys(prep.qids) if q not in stored_q]
+    report.added_respondents = [r for r in prep.respondents if r not in stored_r]
+    for key, cell in new.items():
+        before = old.get(key)
+        if before is None:
+            continue
+        now = {ix: prep.hashes[pos] for ix, pos in cell.items()}
+        was = {ix: v[0] for ix, v in before.items() if not v[3]}
+        if now != was:
+            report.changed.append(key)
+            report.changed_units += sum(
+                1 for ix in set(now) | set(was) if now.get(ix) != was.get(ix)
+            )
+    file_q = set(prep.qids)
+    file_r = set(prep.respondents)
+    report.missing_respondents = list(
+        dict.fromkeys(r for (q, r) in old if q in file_q and r not in file_r)
+    )
+    report.new_questions = [q for q in report.new_questions if q not in stored_q]
+    return report, old, new
+
+
+def _change_error(report: ChangeReport) -> ImportChangeError:
+    ids = report.changed_respondents
+    return ImportChangeError(
+        "I026",
+        f"{len(report.changed)} answer(s) in survey '{report.survey}' wave '{report.wave}' differ "
+        f"from the stored ones (respondents {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}); "
+        "nothing was imported. Choose: --on-change replace (store the new text; units with coding "
+        "decisions are flagged for review, no decision is deleted) or --on-change new-wave --wave "
+        "NEW_LABEL (import as a new wave); or correct the file.",
+        report,
+    )
+
+
+def _replace_changed(
+    conn: Connection, prep: PreparedImport, report: ChangeReport, old: dict, new: dict
+) -> tuple[int, int]:
+    """Update the changed answers' units in place; flag those with decisions. -> (replaced, flagged)."""
+    now = utcnow()
+    updates: list[dict] = []
+    gone: list[tuple[int, str, str | None]] = []  # (pk, old text, new cell)
+    changed_pks: list[tuple[int, str, str]] = []
+    for key in report.changed:
+        before, cell = old[key], new[key]
+        cell_text = prep.cells[next(iter(cell.values()))]
+        for ix, (h, pk, old_text, removed) in before.items():
+            pos = cell.get(ix)
+            if pos is None:
+                if not removed:
+                    gone.append((pk, old_text, cell_text))
+                continue
+            updates.append(
+                {
+                    "pk": pk,
+                    "text": prep.texts[pos],
+                    "cell_text": prep.cells[pos],
+                    "substantive": prep.substantive[pos],
+                    "non_substantive_reason": prep.reasons[pos],
+                    "original_text": prep.originals[pos],
+                    "text_hash": prep.hashes[pos],
+                }
+            )
+            if prep.hashes[pos] != h or removed:
+                changed_pks.append((pk, old_text, prep.texts[pos]))
+    u = t.units
+    for row in updates:
+        pk = row.pop("pk")
+        conn.execute(update(u).where(u.c.id == pk).values(**row))
+    referenced = _referenced({pk for pk, _, _ in gone} | {pk for pk, _, _ in changed_pks}, conn)
+    for pk, _old_text, cell_text in gone:
+        if pk in referenced:
+            conn.execute(
+                update(u)
+                .where(u.c.id == pk)
+                .values(
+                    substantive=False, non_substantive_reason=REMOVED_REASON, cell_text=cell_text
+                )
+            )
+        else:
+            conn.execute(delete(u).where(u.c.id == pk))
+    decided = _with_decisions({pk for pk, _, _ in gone} | {pk for pk, _, _ in changed_pks}, conn)
+    flags = [
+        {"unit_id": pk, "reason": "text changed", "old_text": a, "new_text": b}
+        for pk, a, b in changed_pks
+        if pk in decided
+    ] + [
+        {"unit_id": pk, "reason": "removed from the answer", "old_text": a, "new_text": None}
+        for pk, a, _ in gone
+        if pk in decided
+    ]
+    for f in flags:
+        f.update(source_name=prep.source_name, created_at=now)
+    if flags:
+        conn.execute(t.unit_reviews.insert(), flags)
+    return len(changed_pks) + len(gone), len(flags)
+
+
+def _with_decisions(pks: set[int], conn: Connection) -> set[int]:
+    out: set[int] = set()
+    for part in chunks(sorted(pks)):
+        out.update(
+            pk
+            for (pk,) in conn.execute(
+                select(t.decisions.c.unit_id).where(t.decisions.c.unit_id.in_(part)).distinct()
+            )
+        )
+    return out
+
+
+def _referenced(pks: set[int], conn: Connection) -> set[int]:
+    """Units something points at (decisions, memos, assignments, review flags)."""
+    out: set[int] = set()
+    for tab in (t.decisions, t.memos, t.assignments, t.unit_reviews):
+        for part in chunks(sorted(pks)):
+            out.update(
+                pk
+                for (pk,) in conn.execute(
+                    select(tab.c.unit_id).where(tab.c.unit_id.in_(part)).distinct()
+                )
+            )
+    return out
+
+
+def preview_import(conn: Connection, prep: PreparedImport) -> ChangeReport:
+    """The change report of an import without writing anything."""
+    survey_pk, notices = resolve_names(conn, prep)
+    report, _, _ = compare(conn, prep, survey_pk, notices)
+    return report
+
+
+def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop") -> dict[str, Any]:
     """The database half of an import; the caller holds one write transaction."""
+    check_on_change(on_change)
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_IMPORT_LOCK})
+    survey_pk, notices = resolve_names(conn, prep)
+    if on_change == "new-wave" and survey_pk is not None:
+        waves = sorted(
+            w
+            for (w,) in conn.execute(
+                select(t.surveys.c.wave).where(t.surveys.c.survey == prep.survey)
+            )
+        )
+        raise IngestError(
+            "I027",
+            f"--on-change new-wave needs a wave label that is not stored yet; survey "
+            f"'{prep.survey}' already has wave '{prep.wave}' (waves: {', '.join(waves)}). "
+            "Pass a new label, e.g. --wave "
+            f"{prep.wave}-2 (labels are compared case-insensitively).",
+        )
+    report, stored_cells, file_cells = compare(conn, prep, survey_pk, notices)
+    if report.changed and on_change == "stop":
+        raise _change_error(report)
     survey, wave, masking = prep.survey, prep.wave, prep.masking
     question_texts, resp_attrs = prep.question_texts, prep.respondents
     now = utcnow()
-    survey_pk = conn.scalar(
-        select(t.surveys.c.id).where(t.surveys.c.survey == survey, t.surveys.c.wave == wave)
-    )
     new_survey = survey_pk is None
     if new_survey:
         survey_pk = conn.execute(
@@ -319,9 +655,9 @@ def write_import(conn: Connection, prep: PreparedImport) -> dict[str, Any]:
             .where(t.questions.c.survey_pk == survey_pk)
         )
     }
-    changed = sum(
-        1 for k, h in zip(keys, prep.hashes, strict=True) if k in existing_u and existing_u[k] != h
-    )
+    replaced = flagged = 0
+    if report.changed and on_change == "replace":
+        replaced, flagged = _replace_changed(conn, prep, report, stored_cells, file_cells)
     rows = zip(
         qpk,
         rpk,
@@ -355,6 +691,12 @@ def write_import(conn: Connection, prep: PreparedImport) -> dict[str, Any]:
         "new_units": len(records),
         "new_respondents": len(new_r),
         "skipped_units": len(keys) - len(records),
-        "changed_units": changed,
-        "created": bool(new_survey or records or new_r or new_q),
+        "changed_units": report.changed_units,
+        "changed_answers": len(report.changed),
+        "replaced_units": replaced,
+        "flagged_for_review": flagged,
+        "missing_respondents": len(report.missing_respondents),
+        "notices": list(report.notices),
+        "changes": report,
+        "created": bool(new_survey or records or new_r or new_q or replaced),
     }

@@ -36,6 +36,7 @@ CONTENT_TABLES: tuple[Table, ...] = (
     t.memos,
     t.assignments,
     t.runs,
+    t.unit_reviews,
 )
 _BY_NAME = {tab.name: tab for tab in CONTENT_TABLES}
 _BATCH = 5000
@@ -72,6 +73,17 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             v = base64.b64decode(v)
         out[col.name] = v
     return out
+
+
+def _has_nul(value: Any) -> bool:
+    """True when a NUL character is in any string of a decoded JSON value."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def export_all(store: Store, path: Path) -> dict[str, int]:
@@ -166,6 +178,14 @@ def restore(store: Store, path: Path) -> dict[str, int]:
                         "S010",
                         f"Line {lineno} of '{path}' is not a valid export row. The file is damaged.",
                     ) from None
+                if "\\u0000" in line and _has_nul(row):
+                    raise StoreError(
+                        "S021",
+                        f"Line {lineno} of '{path}' ({name} row {row.get('id', '?')}) holds a NUL "
+                        "character (\\u0000), which PostgreSQL cannot store; nothing was restored "
+                        "(the same rule on every engine). Remove the \\u0000 from that line in a "
+                        "text editor and restore again.",
+                    )
                 if name not in _BY_NAME:
                     raise StoreError(
                         "S010",

@@ -18,7 +18,13 @@ from ..ingest import RESERVED_COLUMNS
 from ..ingest import UNIT_COLUMNS as INGEST_COLUMNS
 from . import engine as eng
 from . import schema as t
-from ._import import prepare_import, write_import
+from ._import import (
+    ChangeReport,
+    check_on_change,
+    prepare_import,
+    preview_import,
+    write_import,
+)
 from ._util import (
     check_decision,
     check_score,
@@ -99,17 +105,99 @@ class Store:
 
     # --- import -----------------------------------------------------------------------
     def import_result(
-        self, result: Any, survey: str, wave: str, masking: str | None = None
+        self,
+        result: Any,
+        survey: str,
+        wave: str,
+        masking: str | None = None,
+        on_change: str = "stop",
     ) -> dict[str, Any]:
         """Store an IngestResult in one transaction; units already stored are skipped.
 
+        Answers that differ from the stored ones are never changed silently: ``on_change``
+        ``"stop"`` raises [I026] (an ImportChangeError carrying the ChangeReport), ``"replace"``
+        stores the new text and flags units with decisions for review (see
+        ``units_needing_review``), ``"new-wave"`` only imports into a wave that does not exist
+        yet ([I027]). Survey, wave and question ids are matched case-insensitively (the stored
+        spelling wins; ``notices`` says so).
+
         Returns respondents, units, non_substantive, duplicates (of the file), new_units,
-        new_respondents, skipped_units, changed_units (stored units whose text now differs:
-        kept as they were) and created (True when anything new was stored).
+        new_respondents, skipped_units, changed_units, changed_answers, replaced_units,
+        flagged_for_review, missing_respondents, notices, changes (the ChangeReport), survey,
+        wave (as stored) and created (True when anything was stored or replaced).
         """
+        check_on_change(on_change)
         prepared = prepare_import(result, survey, str(wave), masking)  # before the write lock
         with self._write() as conn:
-            return write_import(conn, prepared)
+            return write_import(conn, prepared, on_change)
+
+    def import_changes(
+        self, result: Any, survey: str, wave: str, masking: str | None = None
+    ) -> ChangeReport:
+        """What importing ``result`` would change, without writing (for a preview)."""
+        prepared = prepare_import(result, survey, str(wave), masking)
+        with eng.read_connection(self.engine) as conn:
+            return preview_import(conn, prepared)
+
+    def units_needing_review(
+        self,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+        *,
+        include_reviewed: bool = False,
+    ) -> pd.DataFrame:
+        """Units whose text a re-import replaced while they had decisions (not yet reviewed).
+
+        Columns: review_id, unit_id, survey, wave, question_id, respondent_id, reason ('text
+        changed' | 'removed from the answer'), old_text, new_text, source_name, created_at,
+        reviewed_at, reviewed_by. The decisions themselves are untouched.
+        """
+        rv = t.unit_reviews
+        query = (
+            select(
+                rv.c.id.label("review_id"),
+                rv.c.unit_id,
+                t.surveys.c.survey,
+                t.surveys.c.wave,
+                t.questions.c.question_id,
+                t.respondents.c.respondent_id,
+                rv.c.reason,
+                rv.c.old_text,
+                rv.c.new_text,
+                rv.c.source_name,
+                rv.c.created_at,
+                rv.c.reviewed_at,
+                rv.c.reviewed_by,
+            )
+            .select_from(
+                self._unit_join(rv.join(t.units, rv.c.unit_id == t.units.c.id)).join(
+                    t.respondents, t.units.c.respondent_pk == t.respondents.c.id
+                )
+            )
+            .where(*self._scope(survey, question, wave))
+            .order_by(rv.c.id)
+        )
+        if not include_reviewed:
+            query = query.where(rv.c.reviewed_at.is_(None))
+        return self._read(query)
+
+    def mark_reviewed(self, unit_ids: Iterable[int], coder: str) -> int:
+        """Close the open review flags of these units; returns how many were closed."""
+        coder = clean_name(coder, "coder name")
+        ids = sorted({check_unit_id(i) for i in unit_ids})
+        n = 0
+        with self._write() as conn:
+            for part in chunks(ids):
+                res = conn.execute(
+                    t.unit_reviews.update()
+                    .where(
+                        t.unit_reviews.c.unit_id.in_(part), t.unit_reviews.c.reviewed_at.is_(None)
+                    )
+                    .values(reviewed_at=utcnow(), reviewed_by=coder)
+                )
+                n += res.rowcount or 0
+        return n
 
     # --- scope helpers ----------------------------------------------------------------
     def _check_scope(

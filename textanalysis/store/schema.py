@@ -186,6 +186,23 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class UnitReview(Base):
+    """A unit whose text a re-import replaced while it had decisions (revision 0004)."""
+
+    __tablename__ = "unit_reviews"
+    __table_args__ = (Index("ix_unit_reviews_unit", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    reason: Mapped[str] = mapped_column(String(50))
+    old_text: Mapped[str | None] = mapped_column(Text)
+    new_text: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+
+
 surveys = Survey.__table__
 questions = Question.__table__
 respondents = Respondent.__table__
@@ -197,3 +214,4 @@ nlp_cache = NlpCache.__table__
 embeddings = EmbeddingRow.__table__
 runs = Run.__table__
 assignments = Assignment.__table__
+unit_reviews = UnitReview.__table__
