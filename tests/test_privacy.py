@@ -95,6 +95,8 @@ def test_detection_floors_on_planted_data_set() -> None:
         assert scores.recall[kind] >= 0.9, (kind, scores.misses)
     assert scores.recall["person"] >= 0.8, scores.misses
     assert scores.recall["place"] >= 0.85, scores.misses
+    for kind in ("bsn", "birthdate", "dossier"):
+        assert scores.recall[kind] == 1.0, (kind, scores.misses)
     assert scores.ordinary_sentences >= 40
     assert scores.ordinary_fp_spans <= 2, scores.false_positives
     assert scores.extra_spans <= 3, scores.false_positives
@@ -238,3 +240,72 @@ def test_spacy_ner_names_are_added_and_filtered(monkeypatch) -> None:
     res = mask_text(text)
     assert res.text == "Teamleider: [PERSOON]. Het Rijk betaalt."
     assert [sp.source for sp in res.spans] == ["ner"]
+
+
+# --- BSN, birth dates, dossier numbers (regex only: fast) -----------------------------------
+NEW_KINDS = ("bsn", "birthdate", "dossier")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "mask"),
+    [
+        ("Mijn BSN is 123456782.", "123456782", "[BSN]"),
+        ("bsn: 111.222.333", "111.222.333", "[BSN]"),
+        ("BSN 1234 56 782 graag", "1234 56 782", "[BSN]"),
+        ("Zij is geboren op 12-03-1985.", "12-03-1985", "[GEBOORTEDATUM]"),
+        ("Cliënt (geb. 12 maart 1985) wacht.", "12 maart 1985", "[GEBOORTEDATUM]"),
+        ("geboortedatum: 1985-03-12", "1985-03-12", "[GEBOORTEDATUM]"),
+        ("Zie dossiernummer 12345.", "12345", "[DOSSIERNUMMER]"),
+        ("Het gaat om clientnr. A-2021-0042, dank.", "A-2021-0042", "[DOSSIERNUMMER]"),
+        ("cliëntnummer 987654 is bekend", "987654", "[DOSSIERNUMMER]"),
+    ],
+)
+def test_bsn_birthdate_and_dossier_are_masked(text, secret, mask):
+    out = mask_text(text, NEW_KINDS)
+    assert secret not in out.text and mask in out.text, out.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Per 1 januari 2025 gaat de wet in; op 12-03-2024 besloot de raad.",  # dates, no birth
+        "Het budget is € 123.456.782 voor 2024.",  # passes the elfproef, but an amount
+        "Nummer 123456789 klopt niet.",  # 9 digits that fail the elfproef
+        "Het dossier 2023 is afgesloten; de cliënt 3 keer gezien.",
+        "In 2023 zijn 450 dossiers overgedragen.",
+    ],
+)
+def test_dates_numbers_and_years_without_context_stay(text):
+    assert mask_text(text, NEW_KINDS).text == text
+
+
+def test_bsn_elfproef():
+    from textanalysis.privacy import bsn_ok
+
+    assert bsn_ok("123456782") and bsn_ok("111.222.333")
+    assert not bsn_ok("123456789") and not bsn_ok("000000000") and not bsn_ok("12345678")
+
+
+def test_new_kinds_are_in_the_defaults_and_parse():
+    from textanalysis.privacy import ALL_KINDS, DEFAULT_KINDS, parse_kinds
+
+    for kind in NEW_KINDS:
+        assert kind in ALL_KINDS and kind in DEFAULT_KINDS
+    assert parse_kinds("bsn,birthdate,dossier") == NEW_KINDS
+
+
+def test_import_masking_is_on_for_new_surveys_only():
+    from textanalysis.privacy import import_masking
+
+    stored = pd.DataFrame(
+        {"survey": ["Peiling", "Peiling", "oud"], "wave": ["1", "2", "1"],
+         "masking": ["discard-original", "discard-original", None]}
+    )  # fmt: skip
+    assert import_masking("auto", stored, "nieuw") == "keep-original"
+    assert import_masking(None, None, "nieuw") == "keep-original"
+    assert import_masking("auto", stored, "PEILING") == "discard-original"
+    assert import_masking("auto", stored, "oud") is None  # never masked: keep it that way
+    assert import_masking("none", stored, "nieuw") is None
+    assert import_masking("discard-original", stored, "oud") == "discard-original"
+    with pytest.raises(PrivacyError):
+        import_masking("bogus", stored, "x")

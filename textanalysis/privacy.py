@@ -20,7 +20,11 @@ Kinds and masks: ``person`` -> ``[PERSOON]``, ``email`` -> ``[E-MAIL]``, ``phone
 ``[TELEFOON]``, ``postcode`` -> ``[POSTCODE]`` (a postcode, with its house number and
 place when present) or ``[ADRES]`` (street + house number), ``iban`` -> ``[IBAN]``,
 ``place`` -> ``[GEMEENTE]`` (a municipality in deduce's list) or ``[PLAATS]`` (other
-places and regions). **All kinds, including place, are on by default**: the report
+places and regions), ``bsn`` -> ``[BSN]`` (9 digits, dots or spaces allowed, that pass the
+elfproef), ``birthdate`` -> ``[GEBOORTEDATUM]`` (a date only in a birth context: "geboren op",
+"geb.", "geboortedatum"; other dates are policy content and stay), ``dossier`` ->
+``[DOSSIERNUMMER]`` (the number after "dossiernummer", "clientnr.", "cliëntnummer",
+"klantnummer", "zaaknummer"). **All kinds, including place, are on by default**: the report
 promises municipalities are not recognisable, and a place name in an answer of a
 municipality survey usually names the respondent. Pass ``kinds`` without ``place`` to
 keep place names.
@@ -47,7 +51,17 @@ import pandas as pd
 
 from .errors import PrivacyError
 
-ALL_KINDS: tuple[str, ...] = ("person", "email", "phone", "postcode", "iban", "place")
+ALL_KINDS: tuple[str, ...] = (
+    "person",
+    "email",
+    "phone",
+    "postcode",
+    "iban",
+    "place",
+    "bsn",
+    "birthdate",
+    "dossier",
+)
 DEFAULT_KINDS: tuple[str, ...] = ALL_KINDS
 MASKS = {
     "person": "[PERSOON]",
@@ -58,10 +72,23 @@ MASKS = {
     "iban": "[IBAN]",
     "municipality": "[GEMEENTE]",
     "place": "[PLAATS]",
+    "bsn": "[BSN]",
+    "birthdate": "[GEBOORTEDATUM]",
+    "dossier": "[DOSSIERNUMMER]",
 }
 POLICIES = ("keep-original", "discard-original")
 # Higher wins when spans overlap (then the longer span).
-_PRIORITY = {"email": 6, "iban": 5, "phone": 4, "postcode": 3, "person": 2, "place": 1}
+_PRIORITY = {
+    "email": 8,
+    "iban": 7,
+    "bsn": 6,
+    "dossier": 5,
+    "birthdate": 5,
+    "phone": 4,
+    "postcode": 3,
+    "person": 2,
+    "place": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +167,82 @@ _IBAN = re.compile(
 _NL_IBAN = re.compile(r"^NL\d{2}[A-Z]{4}\d{10}$")
 
 
+# BSN: 9 digits, optionally grouped by single dots or spaces (123.456.782, 1234 56 782).
+_BSN = re.compile(r"(?<![\w.,+-])\d(?:[ .]?\d){8}(?![\w-]|[.,]\d)")
+_CURRENCY_BEFORE = re.compile(r"(?:€|eur|euro)\s*$", re.IGNORECASE)
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def bsn_ok(candidate: str) -> bool:
+    """The elfproef (11-test) of a Dutch citizen service number (BSN)."""
+    digits = [int(ch) for ch in candidate if ch.isdigit()]
+    if len(digits) != 9 or not any(digits):
+        return False
+    return sum(w * d for w, d in zip(_BSN_WEIGHTS, digits, strict=True)) % 11 == 0
+
+
+_MONTHS = (
+    r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    r"jan|feb|febr|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+)
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"  # 12-03-1985, 12/3/85, 12.03.1985
+    r"|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"  # 1985-03-12
+    rf"|\d{{1,2}}(?:e|ste|de)?\s+(?:{_MONTHS})\.?\s+(?:19|20)?\d{{2}})"  # 12 maart 1985
+)
+# Only a date in a birth context is personal data: policy answers mention dates all the time.
+_BIRTHDATE = re.compile(
+    r"\b(?:geboren|geb\.?\s?datum|geb\.|geb(?=\s)|geboortedatum|geboortedag|"
+    r"date\s+of\s+birth|d\.?o\.?b\.?)"
+    rf"\s*(?:op|in|:)?\s*(?:op\s+)?(?P<date>{_DATE})(?![\d/-])",
+    re.IGNORECASE,
+)
+# A dossier/client/case number after its label: "dossiernummer 12345", "clientnr. A-2021-0042".
+_DOSSIER = re.compile(
+    r"\b(?:dossier|cli[eë]nt|klant|zaak)(?:[ -]?(?P<label>nummer|nr\.?|no\.?|number|id))?"
+    r"\s*[:#]?\s*(?P<id>(?=[A-Za-z0-9/.-]*\d)[A-Za-z0-9][A-Za-z0-9/.-]*[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def _bsn_spans(text: str) -> list[Span]:
+    out = []
+    for m in _BSN.finditer(text):
+        if bsn_ok(m.group()) and not _CURRENCY_BEFORE.search(
+            text[max(0, m.start() - 6) : m.start()]
+        ):
+            out.append(_span(m, "bsn", "bsn", "regex"))
+    return out
+
+
+def _group_span(m: re.Match[str], group: str, kind: str) -> Span:
+    s, e = m.span(group)
+    txt = m.group(group).rstrip(" .,")
+    return Span(s, s + len(txt), kind, txt, MASKS[kind], "regex")
+
+
+def _dossier_spans(text: str) -> list[Span]:
+    out = []
+    for m in _DOSSIER.finditer(text):
+        ident = m.group("id").rstrip(".")
+        if m.group("label"):
+            out.append(_group_span(m, "id", "dossier"))
+            continue
+        # without "nummer"/"nr" ("dossier 12345") only after dossier/client, and the id must
+        # look like one: not a year ("het dossier 2023"), at least 4 characters, 3 digits
+        if (
+            m.group(0)[:4].lower() in ("doss", "clie", "clië")
+            and not _YEAR.fullmatch(ident)
+            and len(ident) >= 4
+            and sum(ch.isdigit() for ch in ident) >= 3
+        ):
+            out.append(_group_span(m, "id", "dossier"))
+    return out
+
+
 def _iban_ok(candidate: str) -> bool:
     """Dutch format always (planted/typo'd numbers still identify); others by mod-97."""
     s = candidate.replace(" ", "").upper()
@@ -168,6 +271,12 @@ def _regex_spans(text: str, kinds: Sequence[str]) -> list[Span]:
     if "postcode" in kinds:
         out += [_span(m, "postcode", "postcode", "regex") for m in _POSTCODE.finditer(text)]
         out += [_span(m, "postcode", "address", "regex") for m in _STREET.finditer(text)]
+    if "bsn" in kinds:
+        out += _bsn_spans(text)
+    if "birthdate" in kinds:
+        out += [_group_span(m, "date", "birthdate") for m in _BIRTHDATE.finditer(text)]
+    if "dossier" in kinds:
+        out += _dossier_spans(text)
     return out
 
 
@@ -605,13 +714,48 @@ def apply_masking(
     return out
 
 
+# --- the masking choice at import ---------------------------------------------------------
+IMPORT_MASKING_CHOICES: tuple[str, ...] = ("auto", *POLICIES, "none")
+DEFAULT_IMPORT_MASKING = "keep-original"
+
+
+def import_masking(choice: str | None, surveys: pd.DataFrame | None, survey: str) -> str | None:
+    """The masking policy for an import of ``survey`` (None = no masking).
+
+    An explicit policy wins (``"none"`` -> None). ``"auto"`` (or None): **on** for a new
+    survey (``keep-original``: the unmasked text is kept apart and shown only on explicit
+    request), else the policy the survey was first imported with, because masking a
+    re-import of an unmasked survey would make every stored answer a "changed" one.
+    ``surveys`` is :meth:`Store.surveys` (survey names compared case-insensitively).
+    """
+    if choice not in (None, "auto"):
+        if choice not in IMPORT_MASKING_CHOICES:
+            raise PrivacyError(
+                "P003",
+                f"Unknown masking policy '{choice}'. Use one of: {', '.join(IMPORT_MASKING_CHOICES)}.",
+            )
+        return None if choice == "none" else choice
+    if surveys is None or surveys.empty or "survey" not in surveys.columns:
+        return DEFAULT_IMPORT_MASKING
+    key = str(survey).strip().casefold()
+    mine = surveys[surveys["survey"].astype(str).str.strip().str.casefold() == key]
+    if mine.empty:
+        return DEFAULT_IMPORT_MASKING
+    stored = [
+        m for m in mine.get("masking", pd.Series(dtype=object)).tolist() if isinstance(m, str)
+    ]
+    return stored[0] if stored and stored[0] in POLICIES else None
+
+
 # --- identifier columns ------------------------------------------------------------------
 @dataclass(frozen=True)
 class IdentifierColumn:
     """A column that identifies a respondent and should not be shown or exported by default."""
 
     column: str
-    kind: str  # person, email, phone, function, address, iban, organisation
+    kind: (
+        str  # person, email, phone, function, address, iban, bsn, birthdate, dossier, organisation
+    )
     reason: str
 
 
@@ -621,6 +765,9 @@ _HEADER_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("function", re.compile(r"functie|function|job ?title|rol van", re.I)),
     ("address", re.compile(r"adres|postcode|woonplaats|straat|huisnummer|address|zip", re.I)),
     ("iban", re.compile(r"iban|rekeningnummer|bank", re.I)),
+    ("bsn", re.compile(r"\bbsn\b|burgerservicen|sofi-?n", re.I)),
+    ("birthdate", re.compile(r"geboorte|geb\.?\s?datum|birth|^dob$", re.I)),
+    ("dossier", re.compile(r"dossier|cli[eë]nt\s?-?n(umme)?r|klant\s?-?n(umme)?r", re.I)),
     (
         "person",
         re.compile(
