@@ -463,15 +463,15 @@ def _tree_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Pro
         cid = str(raw_id).strip() if isinstance(raw_id, str | int) else None
         line = _line(lines, (*path, "id"))
         if cid:
-            if re.search(r"[;,\s]", cid):
-                better = re.sub(r"[;,\s]+", "_", cid)
+            if re.search(r"[;,|\s]", cid):
+                better = re.sub(r"[;,|\s]+", "_", cid)
                 out.append(
                     Problem(
                         "C024",
                         source,
                         line,
-                        f"code id '{cid}' contains a space, ';' or ','; ids are "
-                        "written in ';'-separated code lists. Use letters, digits, '_' or '-', "
+                        f"code id '{cid}' contains a space, ';', '|' or ','; ids are "
+                        "written in ';'- or '|'-separated code lists. Use letters, digits, '_' or '-', "
                         f"e.g. '{better}'.",
                     )
                 )
