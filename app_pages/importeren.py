@@ -2,6 +2,8 @@
 
 Reading and splitting is ``textanalysis.ingest``; identifier columns and masking are
 ``textanalysis.privacy``; storing (one transaction, idempotent) is ``Store.import_result``.
+Answers that differ from the stored ones are shown (``ImportChangeError.report``) and the
+user chooses, as with ``textanalysis import --on-change``: stop, replace or a new wave.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import hashlib
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common as C
 from textanalysis import ingest, privacy
-from textanalysis.errors import TextAnalysisError
+from textanalysis.errors import ImportChangeError, TextAnalysisError
 
 MASKING = {
     None: "niet maskeren",
@@ -94,9 +97,13 @@ dups = c5.selectbox(
 masking = st.radio(
     "Persoonsgegevens in antwoorden",
     list(MASKING),
+    index=list(MASKING).index(C.default_masking(survey)),  # on for a new peiling
     format_func=MASKING.get,
     key="imp_mask",
     horizontal=True,
+    help="Standaard aan voor een nieuwe peiling: namen, e-mail, telefoon, adres, IBAN, plaatsen, "
+    "BSN, geboortedata en dossiernummers worden vervangen door bijv. [PERSOON]. Bij een peiling "
+    "die al bestaat geldt de eerdere keuze.",
 )
 if not open_cols:
     st.stop()
@@ -135,20 +142,89 @@ with t3:
 if not wave.strip():
     st.warning("Vul de ronde in (bijv. 2022) voordat u importeert.")
     st.stop()
-if st.button("Importeren", type="primary", key="imp_go"):
+ON_CHANGE = {
+    "stop": "niets importeren (het bestand eerst nakijken)",
+    "replace": "de gewijzigde antwoorden vervangen (codeerbeslissingen blijven; ze worden gemarkeerd om na te kijken)",
+    "new-wave": "als nieuwe ronde importeren",
+}
+digest = hashlib.sha256(data).hexdigest()
+pending_key = (digest, survey.strip(), wave.strip(), tuple(qids.items()), tuple(attrs), dups)
+
+
+def _import(on_change: str, into_wave: str) -> None:
+    """Import; a change report ([I026]) is kept in the session so the user can choose."""
     bar = st.progress(0.1, text="Importeren ...")
     try:
         if masking:
             bar.progress(0.3, text="Persoonsgegevens maskeren ...")
-        summary = store.import_result(result, survey.strip(), wave.strip(), masking=masking)
+        summary = store.import_result(
+            result, survey.strip(), into_wave, masking=masking, on_change=on_change
+        )
+    except ImportChangeError as exc:
+        bar.empty()
+        st.session_state["imp_pending"] = {"key": pending_key, "report": exc.report}
     except TextAnalysisError as exc:
         bar.empty()
-        st.error(f"Importeren lukte niet (er is niets opgeslagen): {exc}")
+        C.toon_fout(exc, "Importeren lukte niet (er is niets opgeslagen)")
     else:
         bar.progress(1.0, text="Klaar")
+        st.session_state.pop("imp_pending", None)
         C.bump_data_version()
         st.success(
-            f"{summary['new_units']} nieuwe antwoorddelen en {summary['new_respondents']} nieuwe respondenten opgeslagen"
+            f"{summary['new_units']} nieuwe antwoorddelen en {summary['new_respondents']} nieuwe "
+            f"respondenten opgeslagen in ronde {summary['wave']}"
             + (f"; {summary['skipped_units']} waren er al" if summary.get("skipped_units") else "")
+            + (
+                f"; {summary['changed_answers']} gewijzigde antwoorden vervangen, "
+                f"{summary['flagged_for_review']} antwoorddelen met beslissingen gemarkeerd om na te kijken"
+                if summary.get("replaced_units")
+                else ""
+            )
             + "."
         )
+        for note in summary.get("notices", []):
+            st.info(note)
+        if summary.get("missing_respondents"):
+            st.info(
+                f"{summary['missing_respondents']} opgeslagen respondenten staan niet in dit bestand; "
+                "ze zijn bewaard."
+            )
+
+
+if st.button("Importeren", type="primary", key="imp_go"):
+    _import("stop", wave.strip())
+
+pending = st.session_state.get("imp_pending")
+if pending and pending["key"] == pending_key and pending["report"] is not None:
+    report = pending["report"]
+    st.warning(
+        f"{len(report.changed)} antwoorden in ronde {report.wave} verschillen van wat al is "
+        f"opgeslagen. Er is nog niets geïmporteerd. ({report.describe()})"
+    )
+    st.dataframe(
+        pd.DataFrame(report.examples).rename(
+            columns={
+                "question_id": "vraag",
+                "respondent_id": "respondent",
+                "stored": "opgeslagen",
+                "new": "in dit bestand",
+            }
+        ),
+        hide_index=True,
+    )
+    keuze = st.radio(
+        "Wat wilt u doen?", list(ON_CHANGE), format_func=ON_CHANGE.get, key="imp_on_change"
+    )
+    target = wave.strip()
+    if keuze == "new-wave":
+        target = st.text_input(
+            "Nieuwe ronde", value=f"{wave.strip()}-2", key="imp_new_wave"
+        ).strip()
+    if st.button("Doorgaan", key="imp_go_on"):
+        if keuze == "stop":
+            st.session_state.pop("imp_pending", None)
+            st.info("Niets geïmporteerd.")
+        elif not target:
+            st.warning("Vul de nieuwe ronde in.")
+        else:
+            _import(keuze, target)

@@ -528,3 +528,40 @@ def test_millions_of_unused_shared_strings_are_refused_quickly(tmp_path):
     with pytest.raises(IngestError, match=r"^\[I022\] "):
         read_table(path)
     assert time.perf_counter() - start < 60
+
+
+# --- 1. the app's import page shows the same report and choice -------------------------------
+
+
+@pytest.mark.slow
+def test_app_import_page_shows_changes_and_offers_the_choice(db, monkeypatch):
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("TEXTANALYSIS_DB", str(db))
+    with Store(str(db)) as store:
+        units = store.units("peiling", "Q1", "2022")
+        store.record_decision(int(units.unit_id.iloc[0]), "wachtlijst", "anna")
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=180).run()
+    at.switch_page("app_pages/importeren.py").run()
+    at.file_uploader(key="imp_file").set_value(
+        ("fixed.csv", CORRECTED.encode("utf-8"), "text/csv")
+    ).run()
+    at.selectbox(key="imp_id").select("resp").run()
+    at.multiselect(key="imp_questions").select("Q1").run()
+    at.text_input(key="imp_survey").input("peiling").run()
+    at.text_input(key="imp_wave").input("2022").run()
+    at.button(key="imp_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("2 antwoorden in ronde 2022 verschillen" in w.value for w in at.warning)
+    with Store(str(db)) as store:  # nothing stored yet
+        assert store.units("peiling", "Q1", "2022").text.iloc[0] == "Wachtlijsten"
+    at.radio(key="imp_on_change").set_value("replace").run()
+    at.button(key="imp_go_on").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("gewijzigde antwoorden vervangen" in s.value for s in at.success)
+    with Store(str(db)) as store:
+        assert store.units("peiling", "Q1", "2022").text.iloc[0] == "Wachtlijsten jeugdzorg"
+        assert len(store.units_needing_review("peiling")) == 1

@@ -35,6 +35,7 @@ from .schema import utcnow
 REQUIRED_COLUMNS = ("respondent_id", "question_id", "unit_index", "text")
 ON_CHANGE = ON_CHANGE_POLICIES
 REMOVED_REASON = "removed on re-import"
+MAX_EXAMPLES = 200
 _PG_IMPORT_LOCK = 724_3002
 _INSERT_CHUNK = 20_000
 
@@ -284,6 +285,8 @@ class ChangeReport:
     missing_respondents: list[str] = field(default_factory=list)
     new_questions: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # the first changed answers: question_id, respondent_id, stored (units joined by " | "), new
+    examples: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def changed_respondents(self) -> list[str]:
@@ -413,6 +416,16 @@ def compare(
         was = {ix: v[0] for ix, v in before.items() if not v[3]}
         if now != was:
             report.changed.append(key)
+            if len(report.examples) < MAX_EXAMPLES:
+                kept = [before[ix][2] for ix in sorted(before) if not before[ix][3]]
+                report.examples.append(
+                    {
+                        "question_id": key[0],
+                        "respondent_id": key[1],
+                        "stored": " | ".join(kept),
+                        "new": prep.cells[next(iter(cell.values()))] or "",
+                    }
+                )
             report.changed_units += sum(
                 1 for ix in set(now) | set(was) if now.get(ix) != was.get(ix)
             )
