@@ -234,6 +234,15 @@ def run_safely(fn: Callable[[], Any], what: str = "Dit lukte niet") -> Any:
         return None
 
 
+def default_masking(survey: str) -> str | None:
+    """The import page's masking default: on (keep-original) for a new survey, else the
+    survey's earlier choice (:func:`textanalysis.privacy.import_masking`)."""
+    from textanalysis.privacy import import_masking
+
+    surveys = run_safely(get_store().surveys, "Peilingen ophalen lukte niet")
+    return import_masking("auto", surveys, survey)
+
+
 def require_coder() -> str | None:
     """The coder name, or a message asking for a (usable, not reserved) one."""
     name = coder()

@@ -230,3 +230,20 @@ def test_header_login_without_header_refuses_access(empty_db, monkeypatch):
     assert any("A002" in e.value and "Geen toegang" in e.value for e in at.error)
     assert not at.title  # no page ran
     assert C.LOGIN_KEY not in at.session_state
+
+
+# --- 4. masking is on by default for a new survey on the import page ------------------------
+
+
+def _masking_script():
+    import streamlit as st
+
+    from app_pages import common as C
+
+    st.write(f"nieuw={C.default_masking('nieuw')}")
+
+
+def test_import_page_masks_a_new_survey_by_default(empty_db):
+    at = AppTest.from_function(_masking_script).run()
+    assert not at.exception
+    assert at.markdown[0].value == "nieuw=keep-original"

@@ -309,3 +309,43 @@ def test_import_masking_is_on_for_new_surveys_only():
     assert import_masking("discard-original", stored, "oud") == "discard-original"
     with pytest.raises(PrivacyError):
         import_masking("bogus", stored, "x")
+
+
+@deduce_group
+def test_cli_import_masks_new_surveys_by_default(tmp_path):
+    from click.testing import CliRunner
+
+    from textanalysis.cli import main
+    from textanalysis.store import Store
+
+    src, db = tmp_path / "p.csv", tmp_path / "t.db"
+    src.write_text(
+        "id,Q1\nr1,Bel Petra de Vries op 06-12345678\nr2,BSN 123456782 is bekend\n",
+        encoding="utf-8",
+    )
+
+    def imp(*extra: str):
+        res = CliRunner().invoke(
+            main,
+            [
+                "import",
+                str(src),
+                "--id-column",
+                "id",
+                "--question",
+                "Q1=Q1",
+                *extra,
+                "--db",
+                str(db),
+            ],
+        )
+        assert res.exit_code == 0, res.output
+        return res.output
+
+    assert "personal data masked (keep-original)" in imp("--survey", "nieuw")
+    assert "personal data not masked" in imp("--survey", "open", "--masking", "none")
+    assert "nothing new" in imp("--survey", "NIEUW")  # a re-import keeps the survey's choice
+    with Store(str(db)) as store:
+        masked = store.units("nieuw", "Q1", "1")["text"].tolist()
+        assert masked == ["Bel [PERSOON] op [TELEFOON]", "BSN [BSN] is bekend"]
+        assert store.units("open", "Q1", "1")["text"].tolist()[1] == "BSN 123456782 is bekend"

@@ -74,13 +74,23 @@ def _parse_questions(specs: tuple[str, ...]) -> dict[str, str]:
     "their text (units with decisions are flagged for review; no decision is deleted), or import "
     "as a new wave (needs --wave with a new label).",
 )
+@click.option(
+    "--masking",
+    type=click.Choice(["auto", "keep-original", "discard-original", "none"]),
+    default="auto",
+    show_default=True,
+    help="Mask personal data in the answers (names, e-mail, phone, address, IBAN, places, BSN, "
+    "birth dates, dossier numbers). auto: keep-original for a new survey (the unmasked text is "
+    "kept apart, shown only on request), else the survey's earlier choice; none: no masking.",
+)
 @db_option
 @friendly
 def import_command(
-    file, id_column, questions, attributes, survey, wave, sheet, duplicates, on_change, db
+    file, id_column, questions, attributes, survey, wave, sheet, duplicates, on_change, masking, db
 ) -> None:
     """Import a survey export (CSV, .xlsx, .sav) into the database; all or nothing, re-import adds nothing."""
     from ..ingest import ingest_file
+    from ..privacy import import_masking
     from ..store import Store
 
     result = ingest_file(
@@ -90,7 +100,10 @@ def import_command(
         click.echo(f"Warning: {warning}", err=True)
     survey = survey or Path(file).stem
     with Store(db) as store:  # opened only after the file is fully read and checked
-        s = store.import_result(result, survey=survey, wave=wave, on_change=on_change)
+        masking = import_masking(masking, store.surveys(), survey)  # on for a new survey
+        s = store.import_result(
+            result, survey=survey, wave=wave, masking=masking, on_change=on_change
+        )
     if s["replaced_units"]:
         stored = (
             f"{s['changed_answers']} changed answers replaced ({s['replaced_units']} units, "
@@ -115,7 +128,8 @@ def import_command(
     click.echo(
         f"Imported {Path(file).name} as {s['survey']} wave {s['wave']}: {s['respondents']} respondents, "
         f"{s['units']} units, {s['non_substantive']} non-substantive, {s['duplicates']} duplicate ids "
-        f"({duplicates}); {stored}{extra}."
+        f"({duplicates}); {stored}{extra}; "
+        + (f"personal data masked ({masking})." if masking else "personal data not masked.")
     )
 
 
