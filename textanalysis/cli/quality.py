@@ -12,7 +12,7 @@ from . import friendly, main
     "--codes",
     required=True,
     type=click.Path(dir_okay=False),
-    help="CODES.csv: id,code,coder (empty code = no code).",
+    help="CODES.csv: id,code,coder (code 'a;b' or 'a|b' = two codes; empty = no code).",
 )
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="AGREE.csv to write.")
 @click.option(

@@ -13,7 +13,11 @@ from . import db_option, friendly, main, resolve_db
     type=click.Path(dir_okay=False),
     help="ANSWERS.csv with id,text (+ respondent column).",
 )
-@click.option("--codes", type=click.Path(dir_okay=False), help="CODES.csv with id,code.")
+@click.option(
+    "--codes",
+    type=click.Path(dir_okay=False),
+    help="CODES.csv with id,code (code 'a;b' or 'a|b' = two codes).",
+)
 @click.option(
     "--respondent-column",
     default=None,
