@@ -370,7 +370,7 @@ def _cell_str(value: Any) -> str:
 
 # Bounds for .xlsx (a zip of XML): what a real survey export never exceeds, so hostile or broken
 # files are refused before any work that grows with their claimed size.
-MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # bytes of XML after decompression, all parts together
+MAX_XLSX_UNPACKED = 150 * 1024 * 1024  # bytes of XML after decompression, all parts together
 MAX_XLSX_RATIO = 200  # decompressed / compressed size of one part (zip bomb)
 SHARED_STRINGS_SLACK = 10_000  # unused shared strings tolerated beyond the string cells
 _SCAN_CHUNK = 1 << 20
@@ -541,7 +541,7 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
                         value = cell["value"]
                         if value is None or (isinstance(value, str) and not value):
                             continue
-                        cells.setdefault(r_idx, {})[cell["column"]] = value
+                        cells.setdefault(r_idx, {})[cell["column"]] = _cell_str(value)
                         if cell["data_type"] == "e":
                             errors.append(f"{get_column_letter(cell['column'])}{r_idx}")
                 merged = list(parser.merged_cells.mergeCell) if parser.merged_cells else []
@@ -588,11 +588,8 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
             f"({', '.join(errors[:10])}{' ...' if len(errors) > 10 else ''}); in an open question they "
             "count as non-substantive ('spreadsheet error'). Fix the formulas in Excel to import their values."
         )
-    rows = {
-        r: {c: _cell_str(v) for c, v in row.items()}
-        for r, row in sorted(cells.items())
-        if any(_cell_str(v).strip() for v in row.values())
-    }
+    rows = {r: row for r, row in sorted(cells.items()) if any(v.strip() for v in row.values())}
+    del cells
     if not rows:
         raise IngestError(
             "I002",
@@ -601,9 +598,12 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
     header_row, *numbers = list(rows)
     width = max(c for r in rows.values() for c, v in r.items() if v.strip())
     header = [rows[header_row].get(c, "") for c in range(1, width + 1)]
-    body = [[rows[n].get(c, "") for c in range(1, width + 1)] for n in numbers]
     names, dups = _unique_headers(header)
-    df = pd.DataFrame(body, columns=names, dtype=object)
+    df = pd.DataFrame(
+        ([row.get(c, "") for c in range(1, width + 1)] for row in (rows.pop(n) for n in numbers)),
+        columns=names,
+        dtype=object,
+    )
     return RawTable(
         df=df,
         value_labels={},

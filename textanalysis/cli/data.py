@@ -57,7 +57,12 @@ def _parse_questions(specs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--wave", default="1", show_default=True, metavar="LABEL", help="Wave label, e.g. 2022."
 )
-@click.option("--sheet", default=None, metavar="NAME", help="Excel sheet (default: the first).")
+@click.option(
+    "--sheet",
+    default=None,
+    metavar="NAME",
+    help="Excel sheet (default: the first visible one; a hidden sheet is read only when named).",
+)
 @click.option(
     "--duplicates",
     type=click.Choice(DUPLICATE_POLICIES),

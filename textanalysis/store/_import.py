@@ -355,7 +355,7 @@ def resolve_names(conn: Connection, prep: PreparedImport) -> tuple[int | None, l
 
 
 def _stored_units(conn: Connection, survey_pk: int) -> dict[tuple[str, str], dict[int, tuple]]:
-    """(question_id, respondent_id) -> {unit_index: (text_hash, unit pk, text, removed)}.
+    """(question_id, respondent_id) -> {unit_index: (text_hash, unit pk, removed)}.
 
     ``removed``: the unit left its answer in an earlier replace and is kept only because
     something refers to it; it no longer counts as part of the stored answer.
@@ -368,15 +368,24 @@ def _stored_units(conn: Connection, survey_pk: int) -> dict[tuple[str, str], dic
             t.units.c.unit_index,
             t.units.c.text_hash,
             t.units.c.id,
-            t.units.c.text,
             t.units.c.non_substantive_reason,
         )
         .join(t.questions, t.units.c.question_pk == t.questions.c.id)
         .join(t.respondents, t.units.c.respondent_pk == t.respondents.c.id)
         .where(t.questions.c.survey_pk == survey_pk)
     )
-    for q, r, ix, h, pk, txt, reason in conn.execute(query):
-        out.setdefault((q, r), {})[ix] = (h, pk, txt, reason == REMOVED_REASON)
+    for q, r, ix, h, pk, reason in conn.execute(query):
+        out.setdefault((q, r), {})[ix] = (h, pk, reason == REMOVED_REASON)
+    return out
+
+
+def _texts(conn: Connection, pks: list[int]) -> dict[int, str]:
+    """Stored unit texts by primary key (only for the few units a report or flag needs)."""
+    out: dict[int, str] = {}
+    for part in chunks(sorted(set(pks))):
+        out.update(
+            conn.execute(select(t.units.c.id, t.units.c.text).where(t.units.c.id.in_(part))).all()
+        )
     return out
 
 
@@ -393,11 +402,11 @@ def compare(
 ) -> tuple[ChangeReport, dict, dict]:
     """The change report, the stored units and the file's cells (both keyed by cell)."""
     report = ChangeReport(prep.survey, prep.wave, survey_pk is not None, notices=notices)
-    new = _new_cells(prep)
     if survey_pk is None:
         report.new_questions = list(dict.fromkeys(prep.qids))
         report.added_respondents = list(prep.respondents)
-        return report, {}, new
+        return report, {}, {}
+    new = _new_cells(prep)
     old = _stored_units(conn, survey_pk)
     stored_r = {
         r
@@ -413,22 +422,25 @@ def compare(
         if before is None:
             continue
         now = {ix: prep.hashes[pos] for ix, pos in cell.items()}
-        was = {ix: v[0] for ix, v in before.items() if not v[3]}
+        was = {ix: v[0] for ix, v in before.items() if not v[2]}
         if now != was:
             report.changed.append(key)
-            if len(report.examples) < MAX_EXAMPLES:
-                kept = [before[ix][2] for ix in sorted(before) if not before[ix][3]]
-                report.examples.append(
-                    {
-                        "question_id": key[0],
-                        "respondent_id": key[1],
-                        "stored": " | ".join(kept),
-                        "new": prep.cells[next(iter(cell.values()))] or "",
-                    }
-                )
             report.changed_units += sum(
                 1 for ix in set(now) | set(was) if now.get(ix) != was.get(ix)
             )
+    shown = report.changed[:MAX_EXAMPLES]
+    stored_text = _texts(conn, [v[1] for key in shown for v in old[key].values() if not v[2]])
+    for key in shown:
+        before = old[key]
+        kept = [stored_text[before[ix][1]] for ix in sorted(before) if not before[ix][2]]
+        report.examples.append(
+            {
+                "question_id": key[0],
+                "respondent_id": key[1],
+                "stored": " | ".join(kept),
+                "new": prep.cells[next(iter(new[key].values()))] or "",
+            }
+        )
     file_q = set(prep.qids)
     file_r = set(prep.respondents)
     report.missing_respondents = list(
@@ -459,10 +471,12 @@ def _replace_changed(
     updates: list[dict] = []
     gone: list[tuple[int, str, str | None]] = []  # (pk, old text, new cell)
     changed_pks: list[tuple[int, str, str]] = []
+    stored_text = _texts(conn, [v[1] for key in report.changed for v in old[key].values()])
     for key in report.changed:
         before, cell = old[key], new[key]
         cell_text = prep.cells[next(iter(cell.values()))]
-        for ix, (h, pk, old_text, removed) in before.items():
+        for ix, (h, pk, removed) in before.items():
+            old_text = stored_text[pk]
             pos = cell.get(ix)
             if pos is None:
                 if not removed:
