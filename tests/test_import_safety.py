@@ -502,7 +502,7 @@ def test_unused_shared_strings_far_beyond_the_cells_are_refused(tmp_path):
 
 
 def test_decompressed_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_XLSX_UNPACKED", 200_000)
+    monkeypatch.setattr(ingest.excel, "MAX_XLSX_UNPACKED", 200_000)
     rows = [HEADER_ROW] + [
         f'<row r="{r}">{_inline(f"A{r}", f"R{r}")}{_inline(f"C{r}", "x" * 50)}</row>'
         for r in range(2, 3000)
