@@ -1,7 +1,7 @@
 """Codeboek: browse and edit codes, see how well the suggestions match confirmed codes.
 
-Edits become a new codebook version via ``appstate.edit_code`` (through the validator);
-quality per code via ``appstate.check_suggestions``; REFI-QDA via ``textanalysis.refi``.
+Edits become a new codebook version via ``codebook.edit_code`` (through the validator);
+quality per code via ``coding.check_suggestions``; REFI-QDA via ``textanalysis.codebook.refi``.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis import refi
-from textanalysis.appstate import check_suggestions, edit_code, training_data
-from textanalysis.codebook import parse_codebook
+from textanalysis.codebook import edit_code, parse_codebook, refi
+from textanalysis.coding import check_suggestions, training_data
 from textanalysis.errors import TextAnalysisError
 
 st.title("Codeboek")

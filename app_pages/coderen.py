@@ -12,7 +12,7 @@ import random
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis.appstate import (
+from textanalysis.coding import (
     FILTERS,
     ORDERS,
     coder_state,

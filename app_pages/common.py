@@ -17,8 +17,8 @@ from typing import Any
 import streamlit as st
 
 from textanalysis import identity
-from textanalysis.appstate import BackgroundTrainer, db_from_argv, display_db
-from textanalysis.cli import resolve_db
+from textanalysis.cli import db_from_argv, resolve_db
+from textanalysis.coding import BackgroundTrainer
 from textanalysis.errors import TextAnalysisError
 
 DB_KEY = "ta_db"  # session-state override (tests, or a future database picker)
@@ -201,7 +201,9 @@ def sidebar() -> None:
                     identity.check_coder_name(coder())
                 except TextAnalysisError as exc:
                     toon_fout(exc)
-        st.caption(f"Database: `{display_db(db_url())}`")
+        from textanalysis.store.engine import display_url  # the one password-hiding rule
+
+        st.caption(f"Database: `{display_url(db_url())}`")
         try:
             info = nlp_info()
         except Exception as exc:  # noqa: BLE001 - the sidebar must never break a page

@@ -25,8 +25,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the app-server harness lives with the tests
 
-from textanalysis.appstate import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from app_server import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 CLICK_AND_WAIT = """
 async () => {

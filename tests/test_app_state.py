@@ -8,14 +8,13 @@ import time
 import pandas as pd
 import pytest
 
-from textanalysis.appstate import (
+from textanalysis.cli import db_from_argv
+from textanalysis.coding import (
     BackgroundTrainer,
     PlannedDecision,
     Span,
     as_spans,
     coder_state,
-    db_from_argv,
-    display_db,
     filter_units,
     highlight_html,
     order_units,
@@ -23,6 +22,7 @@ from textanalysis.appstate import (
     step,
     uncertainty_from_scores,
 )
+from textanalysis.store.engine import display_url as display_db
 
 XSS = 'Wachtlijst <script>window.__xss=1</script> <img src=x onerror="window.__xss=2"> **vet** [a](javascript:alert(1))'
 

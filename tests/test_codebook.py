@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from textanalysis.cli import main
 from textanalysis.codebook import load_codebook, parse_codebook
-from textanalysis.codebook_validate import (
+from textanalysis.codebook.validate import (
     check_codebook_text,
     token_pattern_error,
     validate_codebook_file,

@@ -242,7 +242,7 @@ def test_every_command_one_line_error(base, tmp_path, args, code):
 
 def test_code_ids_cannot_hold_a_code_separator():
     """'|' separates codes in every command, so a codebook id may not contain it (C024)."""
-    from textanalysis.codebook_validate import check_codebook_text
+    from textanalysis.codebook.validate import check_codebook_text
 
     _, problems = check_codebook_text("name: x\ncodes:\n  - id: werk|druk\n    label: Werkdruk\n")
     assert [p.code for p in problems] == ["C024"] and "'werk_druk'" in problems[0].message

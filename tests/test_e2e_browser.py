@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from textanalysis.appstate import CHROMIUM, CHROMIUM_ARGS, AppServer
+from app_server import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from textanalysis.codebook import Codebook, parse_codebook
-from textanalysis.codebook_validate import (
+from textanalysis.codebook.refi import from_qdc, import_qdc
+from textanalysis.codebook.validate import (
     MAX_CODEBOOK_BYTES,
     check_codebook_file,
     nested_quantifier,
 )
 from textanalysis.errors import CodebookError, SuggestError
-from textanalysis.refi import from_qdc, import_qdc
 
 GB = 1 << 30
 CLI = str(Path(sys.executable).parent / "textanalysis")

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from textanalysis.cli import main
 from textanalysis.codebook import Codebook, load_codebook, parse_codebook
+from textanalysis.codebook.refi import NS, code_guid, export_qdc, from_qdc, import_qdc, to_qdc
 from textanalysis.errors import CodebookError
-from textanalysis.refi import NS, code_guid, export_qdc, from_qdc, import_qdc, to_qdc
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOKS = sorted((ROOT / "codebook").glob("*.yaml"))

@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from ..errors import TextAnalysisError
+
+
+def db_from_argv(argv: Sequence[str]) -> str | None:
+    """The value of ``--db PATH`` or ``--db=PATH`` in the script arguments (``streamlit run
+    app.py -- --db PATH``), else None."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def resolve_db(db: str | None) -> str:

@@ -20,7 +20,7 @@ def codebook_group() -> None:
 @friendly
 def validate_command(files: tuple[str, ...]) -> None:
     """List every problem of each codebook with its line number; exit 2 if any file has one."""
-    from ..codebook_validate import check_codebook_file
+    from ..codebook.validate import check_codebook_file
 
     bad = 0
     for f in files:
@@ -45,7 +45,7 @@ def validate_command(files: tuple[str, ...]) -> None:
 def export_qdc_command(codebook_file: str, out: str) -> None:
     """Write the codebook as REFI-QDA .qdc for MAXQDA, ATLAS.ti, NVivo or QualCoder."""
     from ..codebook import load_codebook
-    from ..refi import export_qdc
+    from ..codebook.refi import export_qdc
 
     cb = load_codebook(codebook_file)
     export_qdc(cb, out)
@@ -62,8 +62,8 @@ def export_qdc_command(codebook_file: str, out: str) -> None:
 @friendly
 def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -> None:
     """Read a REFI-QDA .qdc codebook and write it as codebook YAML."""
+    from ..codebook.refi import import_qdc, write_atomic
     from ..errors import CodebookError
-    from ..refi import import_qdc, write_atomic
 
     if Path(out).exists() and not force:
         raise CodebookError(

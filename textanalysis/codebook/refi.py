@@ -35,8 +35,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .codebook import Code, Codebook, Pattern
-from .errors import CodebookError
+from ..errors import CodebookError
+from .model import Code, Codebook, Pattern
+from .validate import MAX_CODEBOOK_BYTES, validate_codebook_text
 
 NS = "urn:QDA-XML:codebook:1.0"
 _Q = f"{{{NS}}}"
@@ -161,7 +162,6 @@ def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) 
     Hostile XML is refused before it is parsed: more than ``MAX_CODEBOOK_BYTES`` [C050], and any
     DTD (``<!DOCTYPE``/``<!ENTITY``, so no entity expansion or external entities) [C054].
     """
-    from .codebook_validate import MAX_CODEBOOK_BYTES  # noqa: PLC0415
 
     size = len(text.encode("utf-8", "replace")) if isinstance(text, str) else len(text)
     if size > MAX_CODEBOOK_BYTES:
@@ -214,13 +214,11 @@ def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) 
             f"'{source}' gives an invalid codebook at {loc}: {first['msg']}. Fix the code in the QDA tool.",
         ) from None
     # Round trip through the YAML validator: same checks as a hand-written codebook.
-    from .codebook_validate import validate_codebook_text  # noqa: PLC0415
 
     return validate_codebook_text(cb.to_yaml(), source)
 
 
 def import_qdc(path: str | Path, name: str | None = None) -> Codebook:
-    from .codebook_validate import MAX_CODEBOOK_BYTES  # noqa: PLC0415
 
     p = Path(path)
     if not p.is_file():

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import CodebookError
+from ..errors import CodebookError
 
 
 class Pattern(BaseModel):
@@ -179,17 +178,3 @@ def unknown_code_error(
         f"Code '{code_id}' not in codebook '{where}'. Known codes: {known}{more}. "
         "Fix the code id or add the code to the codebook.",
     )
-
-
-def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
-    """Parse and validate YAML text; errors name the source and the problem."""
-    from .codebook_validate import validate_codebook_text  # noqa: PLC0415 (kept apart: long)
-
-    return validate_codebook_text(text, source)
-
-
-def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a codebook YAML file."""
-    from .codebook_validate import load_codebook_file  # noqa: PLC0415 (kept apart: long)
-
-    return load_codebook_file(path)

@@ -33,8 +33,8 @@ import regex as regex_engine  # the engine rules match with (timeouts)
 import yaml
 from pydantic import ValidationError
 
-from .codebook import Code, Codebook, Pattern
-from .errors import CodebookError
+from ..errors import CodebookError
+from .model import Code, Codebook, Pattern
 
 Path_ = tuple[str | int, ...]
 
@@ -92,6 +92,16 @@ class Problem:
 
 
 # --- public API ----------------------------------------------------------------------------
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
+    """Parse and validate YAML text; errors name the source and the problem."""
+    return validate_codebook_text(text, source)
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load and validate a codebook YAML file."""
+    return load_codebook_file(path)
 
 
 def validate_codebook_text(text: str, source: str = "<codebook>") -> Codebook:

@@ -1,0 +1,92 @@
+"""Codebook edit operations: the one set used by the Codeboek page and by topics.
+
+Every edit returns a *new* codebook version (the label bumped by :func:`bump_version`) that
+went through the validator, so a bad edit is a [C0xx] error and the stored codebook is never
+touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from ..errors import CodebookError
+from .model import Codebook
+from .validate import parse_codebook
+
+EDITABLE_FIELDS = (
+    "label",
+    "description",
+    "include",
+    "exclude",
+    "keywords",
+    "examples",
+    "counter_examples",
+)
+
+
+def bump_version(version: str) -> str:
+    """'1' -> '2', '1.3' -> '1.4', '2022-a' -> '2022-a.1'."""
+    head, _, last = str(version).rpartition(".")
+    if last.isdigit():
+        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
+    return f"{version}.1"
+
+
+def find_code(codes: list[dict[str, Any]], code_id: str) -> dict[str, Any] | None:
+    """The code with ``code_id`` in a nested ``codes`` list (``Codebook.to_dict()``), or None."""
+    for c in codes:
+        if c["id"] == code_id:
+            return c
+        hit = find_code(c.get("children") or [], code_id)
+        if hit is not None:
+            return hit
+    return None
+
+
+def revalidate(data: dict[str, Any], source: str) -> Codebook:
+    """``data`` (a ``Codebook.to_dict()``) through the validator, as if written by hand."""
+    return parse_codebook(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), source)
+
+
+def edit_code(
+    codebook: Codebook,
+    code_id: str | None,
+    fields: Mapping[str, Any],
+    *,
+    parent: str | None = None,
+) -> Codebook:
+    """A new codebook version with one code changed (or added when ``code_id`` is None).
+
+    Goes through the codebook validator, so a bad edit is a [C0xx] error naming the
+    problem and the stored codebook is never touched. The version label is bumped.
+    """
+    data = codebook.to_dict()
+    clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    if code_id is None:
+        new_id = str(fields.get("id") or "").strip()
+        if new_id in codebook.code_ids:
+            raise CodebookError(
+                "C013",
+                f"Code id '{new_id}' already exists in codebook '{codebook.name}'. Choose another id.",
+            )
+        target = (
+            data["codes"]
+            if parent is None
+            else find_code(data["codes"], parent).setdefault("children", [])  # type: ignore[union-attr]
+        )
+        target.append(clean)
+    else:
+        code = find_code(data["codes"], code_id)
+        if code is None:
+            raise CodebookError("C003", f"Code '{code_id}' not in codebook '{codebook.name}'.")
+        for key in EDITABLE_FIELDS:
+            if key in fields:
+                if fields[key] in (None, "", []):
+                    code.pop(key, None)
+                else:
+                    code[key] = fields[key]
+    data["version"] = bump_version(str(data.get("version", "1")))
+    return revalidate(data, f"codebook '{codebook.name}' (edited)")

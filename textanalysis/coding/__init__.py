@@ -1,0 +1,60 @@
+"""What the Coderen page does, testable without Streamlit (no Streamlit import here).
+
+The app's pages stay thin; what they decide lives here:
+
+- :mod:`.highlight`: :func:`highlight_html` escapes untrusted answer text *before* marking
+  evidence spans (the place where XSS usually slips in).
+- :mod:`.queue`: :func:`plan_decisions` turns the analyst's checkbox state into the decisions
+  to record (confirmed suggestion, added code, rejected suggestion, withdrawn code);
+  :func:`coder_state` is a coder's last decision per code (highest ``decision_id``, as in
+  ``Store.current_codes``); :func:`filter_units` / :func:`order_units` implement the Coderen
+  filters and orders.
+- :mod:`.training`: :class:`BackgroundTrainer` re-trains a model in a worker thread so the
+  analyst never waits; :func:`fit_bundle` is the job (ensemble on the confirmed codes, scores
+  for a pool); :func:`check_suggestions` (precision/recall and mistakes per code) backs the
+  Codeboek page, whose edits go through :func:`textanalysis.codebook.edit_code`.
+"""
+
+from .highlight import Span, as_spans, highlight_html
+from .queue import (
+    FILTERS,
+    ORDERS,
+    PlannedDecision,
+    coder_state,
+    filter_units,
+    order_units,
+    plan_decisions,
+    progress_table,
+    step,
+    uncertainty_from_scores,
+)
+from .training import (
+    BackgroundTrainer,
+    SuggestionBundle,
+    check_suggestions,
+    fit_bundle,
+    training_data,
+    unit_suggestions,
+)
+
+__all__ = [
+    "BackgroundTrainer",
+    "FILTERS",
+    "ORDERS",
+    "PlannedDecision",
+    "Span",
+    "SuggestionBundle",
+    "as_spans",
+    "check_suggestions",
+    "coder_state",
+    "filter_units",
+    "fit_bundle",
+    "highlight_html",
+    "order_units",
+    "plan_decisions",
+    "progress_table",
+    "step",
+    "training_data",
+    "uncertainty_from_scores",
+    "unit_suggestions",
+]
