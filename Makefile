@@ -1,4 +1,5 @@
 # Two entry points: `make run` and `make test`. Both create .venv and install what they need.
+# `make check` is the fast loop while working: lint + the tests not marked slow (under 60 s).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +10,7 @@ PORT ?= 8501
 # serves on all interfaces: only behind a login proxy (docs/app.md, "Team set-up").
 ADDRESS ?=
 
-.PHONY: run test install install-test demo lint format bench clean
+.PHONY: run test check install install-test demo lint format bench clean
 
 # BERTopic's light-weight install: the package itself without its torch/sentence-transformers
 # stack; its non-torch dependencies (hdbscan, umap-learn, plotly, tqdm, ...) come from pyproject.
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
 	$(PIP) install --quiet --no-deps "$(BERTOPIC)"
-	$(PY) -m textanalysis.privacy --warm-cache
+	$(VENV)/bin/textanalysis warm-cache
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
@@ -43,6 +44,11 @@ test: install-test
 	$(VENV)/bin/ruff check textanalysis tests app.py app_pages bench
 	$(VENV)/bin/ruff format --check textanalysis tests app.py app_pages bench
 	$(PY) -m pytest -n 2 --dist loadgroup -q
+
+check: install-test
+	$(VENV)/bin/ruff check textanalysis tests app.py app_pages bench
+	$(VENV)/bin/ruff format --check textanalysis tests app.py app_pages bench
+	$(PY) -m pytest -m "not slow" -q
 
 lint: install-test
 	$(VENV)/bin/ruff check textanalysis tests app.py app_pages bench

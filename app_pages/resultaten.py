@@ -1,7 +1,7 @@
 """Resultaten: frequencies like the report's figure 34, cross-tabs, wave comparison, downloads.
 
 Counting rules live in ``textanalysis.report`` (N, roll-up, confirmed vs auto); charts in
-``textanalysis.charts``; files in ``textanalysis.export``. Downloads are generated only
+``textanalysis.report.charts``; files in ``textanalysis.report.export``. Downloads are generated only
 when clicked (callables), so the page stays fast.
 """
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis import charts, export, report
+from textanalysis import report
 from textanalysis.errors import TextAnalysisError
+from textanalysis.report import charts, export
 from textanalysis.store import unit_attribute_columns
 
 ALL = "alle codeurs"

@@ -9,10 +9,10 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from textanalysis.charts import save_chart, top_k_chart, wave_chart
 from textanalysis.codebook import parse_codebook
 from textanalysis.errors import ReportError
 from textanalysis.report import NOTE, compare_waves_long, frequencies
+from textanalysis.report.charts import save_chart, top_k_chart, wave_chart
 
 CODEBOOK = parse_codebook(
     """
@@ -148,7 +148,7 @@ def test_bad_chart_path(tmp_path, table):
 
 
 def test_question_title_drops_repeated_number_and_shortens_at_a_word() -> None:
-    from textanalysis.charts import question_title
+    from textanalysis.report.charts import question_title
 
     long = (
         "58. Wat zijn de belangrijkste actuele beleidsontwikkelingen waarmee de (wijk)teams recent "

@@ -11,7 +11,8 @@ import pytest
 
 from textanalysis.codebook import parse_codebook
 from textanalysis.errors import ReportError
-from textanalysis.export import (
+from textanalysis.report import frequencies
+from textanalysis.report.export import (
     coded_dataset,
     export_dataset,
     neutralise,
@@ -20,7 +21,6 @@ from textanalysis.export import (
     write_frequency_csv,
     write_frequency_excel,
 )
-from textanalysis.report import frequencies
 
 CODEBOOK = parse_codebook(
     """
@@ -249,7 +249,7 @@ def test_masking_runs_once_per_distinct_text(units, codes):
 
 def test_bad_chart_name_fails_before_the_data_set_is_written(tmp_path):
     from tests.test_store_support import make_result
-    from textanalysis.export import export_from_store
+    from textanalysis.report.export import export_from_store
     from textanalysis.store import Store
 
     out = tmp_path / "data.csv"
@@ -267,7 +267,7 @@ def test_no_heavy_imports_at_cli_start_or_for_csv_exports():
     import sys
 
     def loaded(statement: str) -> list[str]:
-        mods = ("textanalysis.store", "textanalysis.report", "textanalysis.export")
+        mods = ("textanalysis.store", "textanalysis.report", "textanalysis.report.export")
         code = f"import sys; {statement}; print([m for m in {mods!r} if m in sys.modules])"
         run = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -275,10 +275,13 @@ def test_no_heavy_imports_at_cli_start_or_for_csv_exports():
         return eval(run.stdout)  # noqa: S307 (our own printed list)
 
     # `textanalysis --help` registers every command without loading results or the database;
-    # frequency CSVs (and export.py as such) need no SQLAlchemy/Alembic
+    # frequency CSVs (and report/export.py as such) need no SQLAlchemy/Alembic
     cli = loaded("import textanalysis.cli as c; c._register()")
-    assert "textanalysis.report" not in cli and "textanalysis.export" not in cli
-    assert loaded("import textanalysis.export") == ["textanalysis.report", "textanalysis.export"]
+    assert "textanalysis.report" not in cli and "textanalysis.report.export" not in cli
+    assert loaded("import textanalysis.report.export") == [
+        "textanalysis.report",
+        "textanalysis.report.export",
+    ]
 
 
 # --- formula injection through every writer ----------------------------------------------

@@ -10,7 +10,8 @@ import pyreadstat
 import pytest
 
 from tests.test_store_support import make_result
-from textanalysis import export, report
+from textanalysis import report
+from textanalysis.report import export
 from textanalysis.store import Store
 
 PLANTED = ["06-12345678", "jan.devries@example.nl", "Jan de Vries"]

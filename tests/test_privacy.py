@@ -210,11 +210,14 @@ def test_detect_identifier_columns_by_header_and_content() -> None:
 
 
 @deduce_group
-def test_warm_cache_entry_point(capsys) -> None:
-    from textanalysis.privacy import _main
+def test_warm_cache_entry_point() -> None:
+    from click.testing import CliRunner
 
-    assert _main(["--warm-cache"]) == 0
-    out = capsys.readouterr().out
+    from textanalysis.cli import main
+
+    res = CliRunner().invoke(main, ["warm-cache"])  # what `make install` runs
+    assert res.exit_code == 0, res.output
+    out = res.output
     assert "lookup cache" in out and "[PERSOON]" in out and "[TELEFOON]" in out
     assert "lookup cache" in warm_cache()
 

@@ -8,7 +8,6 @@ import os
 import queue
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -91,16 +90,8 @@ def test_two_processes_record_2000_decisions_each(store_url):
         assert switches > 10
 
 
-def test_single_decision_is_fast_on_sqlite(tmp_path):
-    with Store(tmp_path / "speed.db") as store:
-        store.import_result(make_result(n_respondents=20), "peiling", "2022")
-        ids = store.units("peiling", "Q58")["unit_id"].tolist()
-        times = []
-        for i in range(150):
-            t0 = time.perf_counter()
-            store.record_decision(ids[i % len(ids)], "c1", "anna")
-            times.append(time.perf_counter() - t0)
-    assert statistics.median(times) < 0.005  # issue 3: < 5 ms median, committed
+# The single-decision latency (issue 3: < 5 ms median) is a figure printed by bench/store.py,
+# not asserted here: benchmarks never assert time.
 
 
 # --- SIGKILL ---------------------------------------------------------------------------------

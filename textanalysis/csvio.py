@@ -22,7 +22,7 @@ neutralises formula-looking text (:func:`neutralise`): a string cell starting wi
 ``+``, ``-``, ``@``, a tab or a carriage return gets a single quote in front
 (``=SUM(A1)`` -> ``'=SUM(A1)``), the OWASP rule, so a spreadsheet shows the text instead of
 running it. Numbers are never touched. (``.xlsx`` files keep the text verbatim as text
-cells instead, see :mod:`textanalysis.export`.)
+cells instead, see :mod:`textanalysis.report.export`.)
 """
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Long on purpose: one detector per kind of personal data (regexes, deduce, NER) plus the masking policies they share; split by kind it would scatter the overlap rules.
 """Masking personal data in Dutch answer texts.
 
 Survey answers contain names of contact persons, e-mail addresses, phone numbers,
@@ -29,13 +30,12 @@ promises municipalities are not recognisable, and a place name in an answer of a
 municipality survey usually names the respondent. Pass ``kinds`` without ``place`` to
 keep place names.
 
-deduce builds a lookup cache (~1 minute) on first use; ``python -m textanalysis.privacy
---warm-cache`` (run by ``make install``) builds it so no user waits for it.
+deduce builds a lookup cache (~1 minute) on first use; ``textanalysis
+warm-cache`` (run by ``make install``) builds it so no user waits for it.
 """
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import functools
 import gc
@@ -842,24 +842,6 @@ def warm_cache() -> str:
     )
 
 
-def _main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m textanalysis.privacy", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument(
-        "--warm-cache", action="store_true", help="build deduce's lookup cache now (install time)"
-    )
-    parser.add_argument("--text", help="mask this text and print the result")
-    args = parser.parse_args(argv)
-    if args.warm_cache:
-        print(warm_cache())
-    if args.text is not None:
-        print(mask_text(args.text).text)
-    if not (args.warm_cache or args.text is not None):
-        parser.print_help()
-    return 0
-
-
 def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None) -> pd.DataFrame:
     """`textanalysis mask`: every input column, ``text`` masked, plus ``masked`` (kinds found)."""
     from .csvio import CsvErrors, check_out, read_csv, write_csv  # noqa: PLC0415 (the one CLI CSV reader/writer)
@@ -876,7 +858,3 @@ def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None)
     result = mask_frame(table, "text", ks)
     write_csv(result, out)  # formula-looking cells neutralised, as in every CSV the tool writes
     return result
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())

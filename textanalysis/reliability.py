@@ -1,3 +1,4 @@
+# Long on purpose: percent agreement, kappa and alpha share one coder-by-unit matrix and its missing-data rules; adjudication and the agreement command read the same matrix.
 """Inter-coder reliability: double-coding samples, agreement statistics, disagreement review.
 
 Method specialists must be able to show that coding is reliable. The statistics follow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import friendly, main
+from . import db_option, friendly, main, resolve_db
 
 
 @main.group("codebook")
@@ -72,3 +72,22 @@ def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -
     cb = import_qdc(qdc_file, name=name)
     write_atomic(out, cb.to_yaml(), "codebook YAML")
     click.echo(f"{len(cb.code_ids)} codes of '{cb.name}' -> {out}")
+
+
+@codebook_group.command("add")
+@click.argument("codebook_file", metavar="CB.yaml")
+@click.option("--survey", required=True, help="Survey name (as imported).")
+@click.option("--question", required=True, help="Question id, e.g. Q58.")
+@db_option
+@friendly
+def add_command(codebook_file: str, survey: str, question: str, db: str | None) -> None:
+    """Attach a codebook to a stored question (what the app's Codeboek page does)."""
+    from ..codebook import attach, load_codebook
+    from ..store import Store
+
+    cb = load_codebook(codebook_file)
+    with Store(resolve_db(db)) as store:
+        version = attach(store, cb, survey, question)
+    click.echo(
+        f"Codebook '{cb.name}' v{cb.version} ({len(cb.code_ids)} codes) -> {survey} {question} [{version}]"
+    )

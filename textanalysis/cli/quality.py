@@ -53,3 +53,12 @@ def mask_cmd(answers: str, out: str, kinds: str | None) -> None:
     result = mask_command(answers, out, kinds)
     n = int((result["masked"] != "").sum())
     click.echo(f"{n} of {len(result)} answers contained personal data -> {out}")
+
+
+@main.command("warm-cache")
+@friendly
+def warm_cache_cmd() -> None:
+    """Build deduce's lookup cache now (run by `make install`, so no user waits for it)."""
+    from ..privacy import warm_cache
+
+    click.echo(warm_cache())

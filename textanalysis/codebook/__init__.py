@@ -7,7 +7,7 @@ rules take ``keywords``/``patterns``, the similarity suggester takes ``label``,
 counts every respondent with any child).
 """
 
-from .edit import bump_version, edit_code, find_code, revalidate
+from .edit import attach, bump_version, edit_code, find_code, revalidate
 from .model import Code, Codebook, Pattern, unknown_code_error
 from .validate import (
     MAX_CODEBOOK_BYTES,
@@ -18,6 +18,7 @@ from .validate import (
 )
 
 __all__ = [
+    "attach",
     "MAX_CODEBOOK_BYTES",
     "Code",
     "Codebook",

@@ -90,3 +90,20 @@ def edit_code(
                     code[key] = fields[key]
     data["version"] = bump_version(str(data.get("version", "1")))
     return revalidate(data, f"codebook '{codebook.name}' (edited)")
+
+
+def attach(store: Any, codebook: Codebook, survey: str, question: str) -> str:
+    """Store ``codebook`` as the codebook of ``question`` (as the app's Codeboek page does).
+
+    ``store`` is a :class:`textanalysis.store.Store`; the question must exist in ``survey``
+    ([C060] otherwise, naming the questions there). Returns the stored version (content hash).
+    """
+    questions = store.questions(survey)
+    known = sorted({str(q) for q in questions["question_id"]})
+    if question not in known:
+        raise CodebookError(
+            "C060",
+            f"Question '{question}' is not in survey '{survey}' (questions: "
+            f"{', '.join(known) or 'none'}). Import the answers first, or check the ids.",
+        )
+    return store.save_codebook(codebook, question=question)

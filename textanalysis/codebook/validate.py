@@ -1,3 +1,4 @@
+# Long on purpose: every codebook problem with its line number and fix: YAML, schema, tree, regex and token-pattern checks share one line index.
 """Codebook validation: every problem in a codebook YAML as one message with its line number and the fix.
 
 Method specialists edit codebooks by hand, so a mistake must point at the line, say what is

@@ -1,3 +1,4 @@
+# Long on purpose: storing an import is one transaction with change detection, masking and waves; its steps share the same id maps.
 """Importing an :class:`~textanalysis.ingest.IngestResult` in one transaction, idempotently.
 
 The natural key of a unit is (survey, wave, question, respondent, unit_index). Re-importing

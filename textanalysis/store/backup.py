@@ -12,7 +12,7 @@ import base64
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import DateTime, LargeBinary, Table, func, select, text
 
@@ -20,9 +20,7 @@ from ..errors import StoreError
 from . import engine as eng
 from . import schema as t
 
-if TYPE_CHECKING:
-    from .core import Store
-
+# ``store`` below is a textanalysis.store.Store: core imports this module, never the reverse.
 FORMAT = "textanalysis-export"
 FORMAT_VERSION = 1
 # In foreign-key order: parents first.
@@ -86,7 +84,7 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def export_all(store: Store, path: Path) -> dict[str, int]:
+def export_all(store: Any, path: Path) -> dict[str, int]:
     """Write one consistent snapshot (a single read transaction) to ``path``."""
     tmp = path.with_name(path.name + ".part")
     counts: dict[str, int] = {}
@@ -140,7 +138,7 @@ def _read_header(fh, path: Path) -> dict[str, Any]:
     return header
 
 
-def restore(store: Store, path: Path) -> dict[str, int]:
+def restore(store: Any, path: Path) -> dict[str, int]:
     """Load an export into an empty database in one transaction (all or nothing)."""
     if not path.is_file():
         raise StoreError("S010", f"Export file '{path}' does not exist. Check the path.")

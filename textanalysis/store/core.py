@@ -1,3 +1,4 @@
+# Long on purpose: the Store is the one repository API (docs/architecture.md); its methods share one engine and transaction rules. Import and backup live in _import.py and backup.py.
 """The :class:`Store` repository: every read and write of the database goes through it."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from ..errors import StoreError
 from ..ingest import RESERVED_COLUMNS
 from ..ingest import UNIT_COLUMNS as INGEST_COLUMNS
+from . import backup
 from . import engine as eng
 from . import schema as t
 from ._import import (
@@ -856,22 +858,17 @@ class Store:
     # --- backup -----------------------------------------------------------------------
     def export_all(self, path: str | os.PathLike[str]) -> dict[str, int]:
         """Write everything but the caches to a portable JSON-lines file; returns row counts."""
-        from .backup import export_all
-
-        return export_all(self, Path(path))
+        return backup.export_all(self, Path(path))
 
     def restore(self, path: str | os.PathLike[str]) -> dict[str, int]:
         """Load an export_all file into this EMPTY database; returns row counts."""
-        from .backup import restore
-
-        return restore(self, Path(path))
+        return backup.restore(self, Path(path))
 
     def is_empty(self) -> bool:
-        from .backup import CONTENT_TABLES
-
         with eng.read_connection(self.engine) as conn:
             return all(
-                conn.scalar(select(func.count()).select_from(tab)) == 0 for tab in CONTENT_TABLES
+                conn.scalar(select(func.count()).select_from(tab)) == 0
+                for tab in backup.CONTENT_TABLES
             )
 
 

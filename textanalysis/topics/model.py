@@ -1,3 +1,4 @@
+# Long on purpose: BERTopic fitting, keyphrases, labels and the 2-D map share the same embeddings and cluster arrays of one run.
 """Fitting topics with BERTopic on precomputed embeddings (fast: PCA+KMeans; real: UMAP+HDBSCAN)."""
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from .errors import ReportError
-from .report import NO_DATA, NOTE, _table_n, top_k
+from ..errors import ReportError
+from .counting import NO_DATA, NOTE, table_n
+from .tables import top_k
 
 BAR_COLOR = "#1b5e9c"
 WAVE_COLORS = ["#9cc3e6", "#1b5e9c", "#e07b39", "#5a9e4b", "#7f5a9e"]
@@ -75,7 +76,7 @@ def top_k_chart(
     shows the rolled-up groups, ``"all"`` both.
     """
     top = top_k(table, k, level=level)
-    n = _table_n(table)
+    n = table_n(table)
     base = title or table.attrs.get("question") or "Meest genoemde thema's"
     data = pd.DataFrame(
         {

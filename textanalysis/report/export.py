@@ -27,20 +27,20 @@ from typing import Any
 
 import pandas as pd
 
-from .codebook import Codebook
-from .csvio import FORMULA_PREFIXES, neutralise, neutralise_frame, write_csv  # noqa: F401 (re-exported)
-from .errors import ReportError
-from .report import (
+from ..codebook import Codebook
+from ..csvio import FORMULA_PREFIXES, neutralise, neutralise_frame, write_csv  # noqa: F401 (re-exported)
+from ..errors import ReportError
+from .counting import (
     CONFIRMED_SOURCES,
     FREQUENCY_COLUMNS,
     NOTE,
-    _coded,
-    _store_tables,
-    _table_n,
+    coded,
     first_value,
-    frequencies,
     member,
+    table_n,
 )
+from .sources import store_tables
+from .tables import frequencies
 
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
 FORMATS = ("csv", "xlsx", "sav")
@@ -74,7 +74,7 @@ def text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
 
 def _check_out(path: str | Path, suffixes: Iterable[str]) -> Path:
     """The one output-path check (:func:`textanalysis.csvio.check_out`): R007 extension, R008 folder."""
-    from .csvio import check_out  # noqa: PLC0415
+    from ..csvio import check_out  # noqa: PLC0415
 
     return check_out(path, ReportError, "R008", suffixes=list(suffixes), suffix_code="R007")
 
@@ -91,7 +91,7 @@ def write_frequency_csv(
 def frequency_title(table: pd.DataFrame, title: str | None = None) -> str:
     """``"<question or title> N=63"``: the report puts N in every figure caption."""
     base = title or table.attrs.get("question") or "Frequenties"
-    return f"{base} N={_table_n(table)}"
+    return f"{base} N={table_n(table)}"
 
 
 def _autosize(ws, widths: dict[int, int]) -> None:
@@ -212,7 +212,7 @@ def _mask_frame(df: pd.DataFrame, mask: Masker | None) -> pd.DataFrame:
 
 def masker(kinds: str | Sequence[str] | None = None) -> Masker:
     """A text -> masked text function over :mod:`textanalysis.privacy` ('all' or 'email,phone')."""
-    from .privacy import mask_text, parse_kinds  # noqa: PLC0415 (deduce is heavy)
+    from ..privacy import mask_text, parse_kinds  # noqa: PLC0415 (deduce is heavy)
 
     chosen = parse_kinds(kinds)
     return lambda text: mask_text(text, chosen).text
@@ -221,7 +221,7 @@ def masker(kinds: str | Sequence[str] | None = None) -> Masker:
 def _attribute_columns(units: pd.DataFrame, attributes: Sequence[str] | None) -> list[str]:
     # Imported on use: the store pulls in SQLAlchemy and Alembic (~1.4 s), which CSV-only
     # exports (``textanalysis frequencies --answers ...``) never need.
-    from .store import unit_attribute_columns  # noqa: PLC0415
+    from ..store import unit_attribute_columns  # noqa: PLC0415
 
     if attributes is None:
         return unit_attribute_columns(units)
@@ -255,7 +255,7 @@ def coded_dataset(
     """
     if level not in LEVELS:
         raise ReportError("R007", f"Level '{level}' is unknown. Use one of: {', '.join(LEVELS)}.")
-    c = _coded(
+    c = coded(
         units,
         codes,
         codebook,
@@ -459,7 +459,7 @@ def export_from_store(
         from .charts import check_chart_path  # noqa: PLC0415 (altair only when a chart is asked)
 
         check_chart_path(chart)  # a bad chart name fails before the data set is written
-    units, codes = _store_tables(store, survey, question, wave, coder, include_auto)
+    units, codes = store_tables(store, survey, question, wave, coder, include_auto)
     mapping = export_dataset(
         units,
         codes,
