@@ -33,14 +33,18 @@ SHOW_SCORE_FROM = 0.05
 
 
 @st.cache_resource(show_spinner="Suggesties voorbereiden ...")
-def cold_model(url: str, codebook_hash: str, _codebook):
-    """The untrained ensemble (rules + similarity) for a codebook version, once per process."""
+def cold_model(url: str, scope: tuple, codebook_hash: str, _codebook, _texts: list[str]):
+    """The untrained ensemble (rules + similarity to the codebook and to this question's
+    answers) for a codebook version and question, once per process."""
     from textanalysis.suggest.ensemble import EnsembleSuggester
 
     emb = C.embedder()
-    # Load the embedding model now (once per process), not on the first click that needs it.
-    emb.encode(["warm-up"])
-    return EnsembleSuggester(_codebook, embedder=emb, cache=C.get_store()).fit()
+    C.embed_with_progress(emb, _texts)  # a first run embeds every answer once: show how far
+    return EnsembleSuggester(_codebook, embedder=emb, cache=C.get_store()).fit(unlabeled=_texts)
+
+
+def _substantive_texts(units) -> list[str]:
+    return units.loc[units["substantive"].astype(bool), "text"].astype(str).tolist()
 
 
 st.title("Coderen")
@@ -244,7 +248,11 @@ def panel() -> None:
     row = all_units[all_units["unit_id"] == uid].iloc[0]
     text = str(row["text"])
 
-    model = bundle.model if bundle is not None else cold_model(C.db_url(), cb_hash, codebook)
+    model = (
+        bundle.model
+        if bundle is not None
+        else cold_model(C.db_url(), scope, cb_hash, codebook, _substantive_texts(all_units))
+    )
     unit_scores = None
     if scores is not None and uid in scores.index:
         unit_scores = {c: float(v) for c, v in scores.loc[uid].items()}

@@ -115,3 +115,34 @@ def test_coderen_background_model_arrives_without_blocking(demo_db):
     else:
         pytest.fail(f"the background model never arrived: {captions}")
     assert not at.exception
+
+
+def test_coderen_with_a_labels_only_codebook_suggests_and_records(demo_db):
+    """A codebook of ids and labels only (no examples, keywords or definitions) used to crash
+    the page; now every answer gets ranked codes and a confirmation is stored."""
+    from textanalysis.codebook import Codebook
+
+    cb = Codebook.model_validate(
+        {
+            "name": "alleen labels",
+            "version": "9",
+            "codes": [
+                {"id": "personeel", "label": "Personeelstekort"},
+                {"id": "geld", "label": "Financiering en bezuinigingen"},
+                {"id": "jeugd", "label": "Jeugdzorg"},
+                {"id": "samen", "label": "Samenwerking met partners"},
+            ],
+        }
+    )
+    with Store(str(demo_db)) as store:
+        store.save_codebook(cb, question="Q58")
+    at = _open_coderen("labels")
+    uid = at.session_state["cod_unit"]
+    boxes = _code_boxes(at, uid)
+    assert set(boxes) == {"personeel", "geld", "jeugd", "samen"}
+    boxes["jeugd"].check()
+    at.button(key="cod_confirm").click().run()
+    assert not at.exception, at.exception
+    with Store(str(demo_db)) as store:
+        cur = store.current_codes(coder="labels")
+    assert ("jeugd" in set(cur.loc[cur["unit_id"] == uid, "code"])) and len(cur) >= 1

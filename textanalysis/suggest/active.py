@@ -132,6 +132,8 @@ def next_units_for(store, survey: str, question: str, coder: str, n: int = 10, s
 
         known = set(codebook.code_ids)
         Y = [{c for c in y if c in known} for y in labels]
-        model = EnsembleSuggester(codebook, cache=store, cv=3).fit(coded["text"].tolist(), Y)
+        model = EnsembleSuggester(codebook, cache=store, cv=3).fit(
+            coded["text"].tolist(), Y, unlabeled=units["text"].astype(str).tolist()
+        )
     picked = next_units(units, decided, model, n, strategy, seed, cache=store)
     return units.set_index("unit_id").loc[picked].reset_index()

@@ -1,9 +1,9 @@
 """Calibration and thresholds: does a score of 0.8 mean right 80% of the time?
 
 ``calibration_report`` gives the reliability table (scores binned, observed frequency
-per bin), the Brier score and the expected calibration error. ``f1_thresholds`` picks a
-threshold per code that maximises F1 on cross-validated scores, shrunk towards one
-global threshold for codes with few positives so a handful of answers cannot set it.
+per bin), the Brier score and the expected calibration error. ``precision_thresholds``
+finds, per code, the lowest score at which cross-validated precision meets a target
+(what ``autocode`` promises).
 """
 
 from __future__ import annotations
@@ -63,46 +63,6 @@ def calibration_report(y_true, y_score, n_bins: int = 10) -> CalibrationReport:
     n = len(p)
     brier = float(np.mean((p - y) ** 2)) if n else float("nan")
     return CalibrationReport(pd.DataFrame(rows), brier, ece / n if n else float("nan"), n)
-
-
-def best_f1_threshold(y: np.ndarray, s: np.ndarray) -> tuple[float, float]:
-    """(threshold, F1) maximising F1 of ``s >= threshold``; thresholds are midpoints between scores."""
-    y = np.asarray(y).astype(bool)
-    s = np.asarray(s, dtype=float)
-    if y.sum() == 0:
-        return 1.0, 0.0
-    order = np.argsort(-s)
-    ys, ss = y[order], s[order]
-    tp = np.cumsum(ys)
-    k = np.arange(1, len(ys) + 1)
-    f1 = 2 * tp / (k + y.sum())
-    # only cut between distinct scores
-    last = np.r_[ss[1:] < ss[:-1], True]
-    f1 = np.where(last, f1, -1)
-    i = int(np.argmax(f1))
-    nxt = ss[i + 1] if i + 1 < len(ss) else 0.0
-    return float((ss[i] + nxt) / 2), float(f1[i])
-
-
-def f1_thresholds(
-    Y: np.ndarray, S: np.ndarray, min_positives: int = 3, shrink: float = 5.0, default: float = 0.5
-) -> tuple[np.ndarray, float]:
-    """Per-code thresholds maximising cross-validated F1, and the global one they shrink towards."""
-    Y = np.asarray(Y)
-    S = np.nan_to_num(np.asarray(S, dtype=float), nan=0.0)
-    if Y.sum() == 0:
-        return np.full(Y.shape[1], default), default
-    t_global, _ = best_f1_threshold(Y.ravel(), S.ravel())
-    t_global = float(np.clip(t_global, 0.05, 0.95))
-    out = np.full(Y.shape[1], t_global)
-    for j in range(Y.shape[1]):
-        npos = int(Y[:, j].sum())
-        if npos < min_positives:
-            continue
-        t, _ = best_f1_threshold(Y[:, j], S[:, j])
-        t = float(np.clip(t, 0.05, 0.95))
-        out[j] = (npos * t + shrink * t_global) / (npos + shrink)
-    return out, t_global
 
 
 def precision_thresholds(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..codebook import load_codebook
-from ..csvio import write_csv
+from ..csvio import check_out, write_csv
 from ..errors import SuggestError
 from .active import coder_training_set
 from .autocode import AutocodeResult, autocode
@@ -31,19 +31,17 @@ def _write(df: pd.DataFrame, out: str | Path) -> None:
 
 def _check_out(out: str | Path | None) -> None:
     """[G014] before any work, and before any database write, when OUT's folder is missing."""
-    if out and not Path(out).parent.is_dir():
-        raise SuggestError(
-            "G014",
-            f"Cannot write '{out}': folder '{Path(out).parent}' does not exist. "
-            "Create it or choose another path.",
-        )
+    if out:
+        check_out(out, SuggestError, "G014")
 
 
-def _fit(codebook, train: pd.DataFrame | None) -> EnsembleSuggester:
+def _fit(codebook, train: pd.DataFrame | None, answers: list[str]) -> EnsembleSuggester:
+    """The ensemble, learning from ``train`` when given; the answers to code are its unlabeled
+    pool (their texts only: prototypes and per-code statistics come from the survey itself)."""
     model = EnsembleSuggester(codebook)
     if train is None:
-        return model.fit()
-    return model.fit(train["text"].tolist(), train["codes"].tolist())
+        return model.fit(unlabeled=answers)
+    return model.fit(train["text"].tolist(), train["codes"].tolist(), unlabeled=answers)
 
 
 def run_suggest(
@@ -54,7 +52,7 @@ def run_suggest(
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb) if train else None
-    model = _fit(cb, tr)
+    model = _fit(cb, tr, ans["text"].tolist())
     table = model.suggest(ans["text"].tolist(), top_k=top_k, ids=ans["id"].tolist())
     _write(table[SUGGEST_COLUMNS], out)
     if model.trained_:
@@ -65,7 +63,7 @@ def run_suggest(
             f"(need {MIN_TRAINING_ANSWERS}, with {model.min_examples}+ per code)"
         )
     else:
-        table.attrs["mode"] = "codebook only (rules + similarity)"
+        table.attrs["mode"] = "codebook only (rules + similarity to the codebook and the answers)"
     return table
 
 
@@ -99,7 +97,7 @@ def run_autocode(
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb)
-    model = _fit(cb, tr)
+    model = _fit(cb, tr, ans["text"].tolist())
     res = autocode(model, ans["text"].tolist(), ans["id"].tolist(), target_precision)
     _write(res.decisions, out)
     return res
@@ -125,7 +123,9 @@ def run_autocode_store(
         todo = units[~units["unit_id"].isin(decided)]
         if "substantive" in todo.columns:
             todo = todo[todo["substantive"].astype(bool)]
-        model = EnsembleSuggester(cb, cache=store).fit(coded["text"].tolist(), labels)
+        model = EnsembleSuggester(cb, cache=store).fit(
+            coded["text"].tolist(), labels, unlabeled=units["text"].tolist()
+        )
         res = autocode(model, todo["text"].tolist(), todo["unit_id"].tolist(), target_precision)
         version = cb.content_hash  # a YAML dump each time it is read: once, not per decision
         rows = [

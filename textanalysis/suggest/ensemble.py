@@ -4,8 +4,9 @@ Before there is data (cold start) it combines rules and similarity with a fixed 
 With confirmed codes it fits a small stacked logistic regression, pooled over codes, on
 *out-of-fold* scores of the learning suggesters (so it learns how far to trust each one on
 answers they did not see); that stacker is itself a Platt-style calibration, and a second
-cross-validation of it gives honest scores for the reliability table and for choosing
-per-code thresholds that maximise F1.
+cross-validation of it gives honest scores for the reliability table and for
+``autocode``'s precision targets. A code is pre-selected when its score reaches
+``threshold`` (0.5: more likely right than wrong).
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from spacy.lang.nl.stop_words import STOP_WORDS
 from ..codebook import Codebook
 from . import _text
 from .base import BaseSuggester, Evidence, check_is_fitted, label_matrix, logit, small_logistic
-from .calibration import CalibrationReport, calibration_report, f1_thresholds
+from .calibration import CalibrationReport, calibration_report
 from .classifier import ClassifierSuggester, FeatureBuilder
 from .rules import RuleSuggester
 from .similarity import SimilaritySuggester
 
-COLD_THRESHOLD = 0.5
 MIN_TRAINING_ANSWERS = 10  # fewer coded answers: cold start (rules + similarity) only
 NEGATED_SIMILARITY = 0.3  # cold start: weight of similarity where every rule hit was negated
 
@@ -36,7 +36,11 @@ class EnsembleSuggester(BaseSuggester):
     Parameters: ``codebook``; ``embedder``/``cache`` (embeddings, e.g. the Store);
     ``min_examples`` per code for the classifier; ``cv`` folds for out-of-fold scores;
     ``use_embeddings`` in the classifier; ``random_state``; ``solver`` of the classifier
-    (``ridge``: fast, exact leave-one-out scores; ``logistic``: refitted per fold).
+    (``ridge``: fast, exact leave-one-out scores; ``logistic``: refitted per fold);
+    ``threshold``: a code is pre-selected when its calibrated score reaches it. The default
+    0.5 pre-selects exactly the codes that are more likely right than wrong, which is what
+    minimises the ticks of an analyst who accepts the pre-selection and fixes the rest
+    (each wrong pre-selection costs one untick, each right one saves one tick).
     """
 
     def __init__(
@@ -50,8 +54,10 @@ class EnsembleSuggester(BaseSuggester):
         random_state: int = 0,
         codes: list[str] | None = None,
         solver: str = "ridge",
+        threshold: float = 0.5,
     ) -> None:
         self.codebook = codebook
+        self.threshold = threshold
         self.codes = codes
         self.solver = solver
         self.embedder = embedder
@@ -74,7 +80,11 @@ class EnsembleSuggester(BaseSuggester):
 
     # --- fitting --------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str] | None = None, Y: Sequence[set[str]] | None = None
+        self,
+        texts: Sequence[str] | None = None,
+        Y: Sequence[set[str]] | None = None,
+        *,
+        unlabeled: Sequence[str] | None = None,
     ) -> EnsembleSuggester:
         self._set_codes(Y)
         self.rules_ = RuleSuggester(self.codebook, codes=self.codes_).fit()
@@ -85,13 +95,15 @@ class EnsembleSuggester(BaseSuggester):
             and len(texts) >= MIN_TRAINING_ANSWERS
             and (Ym.sum(axis=0) >= self.min_examples).any()
         )
-        self.thresholds_ = np.full(len(self.codes_), COLD_THRESHOLD)
+        self.thresholds_ = np.full(len(self.codes_), float(self.threshold))
         self.stacker_ = None
         self.classifier_ = None
         self.oof_scores_ = None
         self.train_Y_ = None
+        # the survey's answers, without their codes: prototypes and per-code statistics
+        pool = list(unlabeled) if unlabeled is not None else []
         if not self.trained_:
-            self.similarity_ = self._sim().fit()
+            self.similarity_ = self._sim().fit(unlabeled=pool + texts)
             return self
 
         A = self._embedder().encode(texts, cache=self.cache)  # similarity always needs them
@@ -105,7 +117,9 @@ class EnsembleSuggester(BaseSuggester):
         final_clf = self._clf()
         if final_clf.solver == "ridge" and n <= final_clf.max_ridge:
             # exact leave-one-out scores come with the fits: no refitting per fold
-            self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
+            self.similarity_ = self._sim().fit(
+                texts, _sets(Ym, self.codes_), X_emb=A, unlabeled=pool
+            )
             self.classifier_ = final_clf.fit(texts, Ym, X=X, features=self.features_)
             sim_oof, clf_oof = self.similarity_.loo_scores_, self.classifier_.loo_scores_
         else:
@@ -114,11 +128,15 @@ class EnsembleSuggester(BaseSuggester):
             split = KFold(folds, shuffle=True, random_state=self.random_state).split(np.arange(n))
             for tr, te in split:
                 tr_texts = [texts[i] for i in tr]
-                sim = self._sim().fit(tr_texts, _sets(Ym[tr], self.codes_), X_emb=A[tr])
+                sim = self._sim().fit(
+                    tr_texts, _sets(Ym[tr], self.codes_), X_emb=A[tr], unlabeled=pool
+                )
                 sim_oof[te] = sim.predict_scores([texts[i] for i in te], X_emb=A[te])
                 clf = self._clf().fit(tr_texts, Ym[tr], X=X[tr], features=self.features_)
                 clf_oof[te] = clf.predict_scores([texts[i] for i in te], X=X[te])
-            self.similarity_ = self._sim().fit(texts, _sets(Ym, self.codes_), X_emb=A)
+            self.similarity_ = self._sim().fit(
+                texts, _sets(Ym, self.codes_), X_emb=A, unlabeled=pool
+            )
             self.classifier_ = final_clf.fit(texts, Ym, X=X, features=self.features_)
         self.prior_ = (Ym.sum(axis=0) + 0.5) / (n + 1.0)
         Z = self._stack_features(R, sim_oof, clf_oof, N)
@@ -134,9 +152,6 @@ class EnsembleSuggester(BaseSuggester):
             oof[te] = small_logistic().fit(Z[tr], yv[tr]).predict_proba(Z[te])[:, 1]
         self.oof_scores_ = oof.reshape(n, len(self.codes_))
         self.train_Y_ = Ym
-        self.thresholds_, self.global_threshold_ = f1_thresholds(
-            Ym, self.oof_scores_, self.min_examples
-        )
         return self
 
     def _stack_features(
@@ -184,7 +199,7 @@ class EnsembleSuggester(BaseSuggester):
         return self._combine(self.components(texts))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """Binary (n x codes): the codes pre-selected for the analyst (score >= per-code threshold)."""
+        """Binary (n x codes): the codes pre-selected for the analyst (score >= threshold)."""
         return (self.predict_scores(texts) >= self.thresholds_).astype(int)
 
     def calibration(self, n_bins: int = 10) -> CalibrationReport:

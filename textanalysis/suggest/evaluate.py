@@ -203,15 +203,21 @@ def evaluate_suggester(
     cv: int = 5,
 ) -> EvaluationResult:
     """Score ``texts`` and compare with ``gold``; with ``train`` (ids, texts, codes) the model learns
-    from it, by cross-validation for answers that are also in the training set."""
+    from it, by cross-validation for answers that are also in the training set. Every model sees
+    the texts (never the codes) of the answers being scored as its unlabeled pool, as in the app."""
     ids, texts = list(ids), list(texts)
+    pool = list(dict.fromkeys(texts + (list(train[1]) if train is not None else [])))
+
+    def fit(t_texts=None, t_Y=None):
+        return make_model().fit(t_texts, t_Y, unlabeled=pool)
+
     n = len(texts)
     codes = list(codebook.code_ids)
     S = np.zeros((n, len(codes)))
     P = np.zeros((n, len(codes)), dtype=int)
-    note = "Cold start: codebook only (rules + similarity)."
+    note = "Cold start: codebook only (rules + similarity to the codebook and the answers)."
     if train is None:
-        S, P = _full(make_model().fit(), texts, codes)
+        S, P = _full(fit(), texts, codes)
     else:
         t_ids, t_texts, t_Y = list(train[0]), list(train[1]), list(train[2])
         eval_pos = {a: i for i, a in enumerate(ids)}
@@ -219,14 +225,14 @@ def evaluate_suggester(
         overlap = [i for i, a in enumerate(t_ids) if a in eval_pos]
         others = [i for i, a in enumerate(ids) if a not in t_set]
         if others:
-            model = make_model().fit(t_texts, t_Y)
+            model = fit(t_texts, t_Y)
             S[others], P[others] = _full(model, [texts[i] for i in others], codes)
         if overlap:
             for tr, te in _folds(len(t_ids), cv):
                 te_eval = [eval_pos[t_ids[i]] for i in te if t_ids[i] in eval_pos]
                 if not te_eval:
                     continue
-                model = make_model().fit([t_texts[i] for i in tr], [t_Y[i] for i in tr])
+                model = fit([t_texts[i] for i in tr], [t_Y[i] for i in tr])
                 S[te_eval], P[te_eval] = _full(model, [texts[i] for i in te_eval], codes)
         note = (
             f"Trained on {len(t_ids)} coded answers; {len(overlap)} evaluated answers are also in the training "
