@@ -325,6 +325,11 @@ def _short(text: str, n: int = 60) -> str:
 
 
 def _fit_mapping(F: np.ndarray, Y: np.ndarray, C: float, flat: bool = False) -> object:
+    """Logistic mapping of the features to probabilities. Features are standardised first:
+    cosines of one encoder differ by hundredths, and the penalty must not flatten them."""
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     X = F if flat else F.reshape(-1, F.shape[-1])
     y = Y if flat else Y.reshape(-1)
-    return small_logistic(C).fit(X, y)
+    return make_pipeline(StandardScaler(), small_logistic(C)).fit(X, y)
