@@ -14,7 +14,9 @@ import streamlit as st
 from app_pages import common as C
 from textanalysis.coding import (
     FILTERS,
+    NOBODY,
     ORDERS,
+    blind_units,
     coder_state,
     filter_units,
     fit_bundle,
@@ -22,8 +24,12 @@ from textanalysis.coding import (
     order_units,
     plan_decisions,
     step,
+    trainer_scope,
     uncertainty_from_scores,
+    unclaimed_units,
     unit_suggestions,
+    units_with_code,
+    visible_memos,
 )
 from textanalysis.store import unit_attribute_columns
 
@@ -88,7 +94,15 @@ with st.expander("Volgorde en filters", expanded=False):
     )
     show_non = st.checkbox("Ook niet-inhoudelijke antwoorden (nvt, geen, ...)", key="cod_non")
 
-key = (C.db_url(), survey, wave, question, cb_hash)
+# independent double coding: a coder with assigned answers gets a model of their own
+key = (
+    C.db_url(),
+    survey,
+    wave,
+    question,
+    cb_hash,
+    trainer_scope(store, survey, question, wave, coder),
+)
 trainer = C.trainer()
 
 
@@ -98,7 +112,7 @@ _embedder = C.embedder()
 def _fit():
     # runs in the trainer's worker thread: no Streamlit calls here (no session there), only
     # objects captured from the script thread
-    return fit_bundle(store, survey, question, wave, codebook, embedder=_embedder)
+    return fit_bundle(store, survey, question, wave, codebook, embedder=_embedder, coder=key[-1])
 
 
 def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool = False) -> None:
@@ -187,18 +201,17 @@ def panel() -> None:
         for u in other["unit_id"]:
             decided_by.setdefault(int(u), set()).add(f_coder)
     if mode == "met code" and f_code:
-        with_code = store.units(survey, question, wave, code=f_code)
-        codes_of = {int(u): {f_code} for u in with_code["unit_id"]}
+        with_code = units_with_code(store, survey, question, wave, f_code, coder)
+        codes_of = {u: {f_code} for u in with_code}
     assigned = None
     if mode == "toegewezen aan mij":
-        assigned = set(
-            store.assigned_units(coder, survey, question, wave=wave)["unit_id"].astype(int)
-        )
+        assigned = blind_units(store, survey, question, wave, coder)
+    unclaimed = unclaimed_units(store, survey, question, wave, coder) if mode == NOBODY else None
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}
     queue = filter_units(
         ids, mode=mode, decided_by=decided_by, codes_of=codes_of, coder=coder, code=f_code,
-        other_coder=f_coder, max_score=max_score, low=low, assigned=assigned,
+        other_coder=f_coder, max_score=max_score, low=low, assigned=assigned, unclaimed=unclaimed,
     )  # fmt: skip
     unc = (
         uncertainty_from_scores(scores.loc[scores.index.intersection(queue)])
@@ -347,7 +360,7 @@ def panel() -> None:
     with st.expander("Memo" + (f" ({len(current)} eerdere beslissingen)" if current else "")):
         st.text_input("Memo bij dit antwoord", key=f"cod_memo_{uid}")
         st.button("Memo opslaan", key=f"cod_memo_save_{uid}", on_click=_save_memo, args=(uid,))
-        memos = store.memos(unit_id=uid)
+        memos = visible_memos(store, uid, coder)
         if not memos.empty:
             st.dataframe(memos[["coder", "text", "created_at"]], hide_index=True)
     if st.toggle("Onderbouwing van de suggesties tonen", key="cod_why"):

@@ -422,6 +422,47 @@ def _allocate(n: int, sizes: dict[str, int]) -> dict[str, int]:
     return alloc
 
 
+# --- kappa next to percent agreement ----------------------------------------------------
+KAPPA_NOTE = (
+    "Kappa corrigeert voor toevallige overeenstemming; bij een code die bijna nooit (of bijna "
+    "altijd) wordt toegekend is kappa laag, ook als de codeurs bijna altijd overeenstemmen."
+)
+KAPPA_UNDEFINED_NOTE = (
+    "Kappa ontbreekt waar de codeurs overal dezelfde waarde gaven (de code werd door niemand, "
+    "of steeds, toegekend): dan is er geen toevallige overeenstemming om voor te corrigeren."
+)
+
+
+def kappa_diverges(percent_agreement: float, kappa: float, gap: float = 0.3) -> bool:
+    """Whether percent agreement (0..100) and kappa tell a different story: kappa at least
+    ``gap`` below the agreement share, e.g. 93.8% with kappa 0.00."""
+    if percent_agreement is None or kappa is None:
+        return False
+    pa, k = float(percent_agreement), float(kappa)
+    return not (np.isnan(pa) or np.isnan(k)) and pa / 100.0 - k >= gap
+
+
+def kappa_explanation(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str | None:
+    """One Dutch line for the Betrouwbaarheid page when kappa and percent agreement diverge
+    (or kappa is undefined while agreement is known) in an :func:`agreement` table; None otherwise.
+    """
+    labels = dict(labels or {})
+    low, undefined = [], []
+    for r in table.itertuples(index=False):
+        name = "alle codes" if r.code == ALL else labels.get(str(r.code), str(r.code))
+        pa, k = float(r.percent_agreement), float(r.cohen_kappa)
+        if kappa_diverges(pa, k):
+            low.append(f"{name} ({pa:.1f}% tegen kappa {k:.2f})")
+        elif np.isnan(k) and not np.isnan(pa) and int(getattr(r, "coders", 2)) == 2:
+            undefined.append(name)
+    parts = []
+    if low:
+        parts.append(f"{KAPPA_NOTE} Dat speelt bij: {', '.join(low)}.")
+    if undefined:
+        parts.append(f"{KAPPA_UNDEFINED_NOTE} Bij: {', '.join(undefined)}.")
+    return " ".join(parts) or None
+
+
 # --- table for the terminal --------------------------------------------------------------
 def format_agreement(table: pd.DataFrame) -> str:
     """A readable fixed-width table (percent as %, NaN as '-') plus notes."""

@@ -13,11 +13,17 @@ The app's pages stay thin; what they decide lives here:
   analyst never waits; :func:`fit_bundle` is the job (ensemble on the confirmed codes, scores
   for a pool); :func:`check_suggestions` (precision/recall and mistakes per code) backs the
   Codeboek page, whose edits go through :func:`textanalysis.codebook.edit_code`.
+- :mod:`.independence`: independent double coding (a coder's model never learns from other
+  coders' codes on the units assigned to them; their memos and codes stay hidden there).
+- :mod:`.assign`: dividing the work in disjoint batches; the "nog door niemand gecodeerd" queue.
 """
 
+from .assign import assign_batches, assigned_open, claim_units, unclaimed_units
 from .highlight import Span, as_spans, highlight_html
+from .independence import blind_units, trainer_scope, units_with_code, visible_memos
 from .queue import (
     FILTERS,
+    NOBODY,
     ORDERS,
     PlannedDecision,
     coder_state,
@@ -40,6 +46,15 @@ from .training import (
 __all__ = [
     "BackgroundTrainer",
     "FILTERS",
+    "NOBODY",
+    "assign_batches",
+    "assigned_open",
+    "blind_units",
+    "claim_units",
+    "trainer_scope",
+    "unclaimed_units",
+    "units_with_code",
+    "visible_memos",
     "ORDERS",
     "PlannedDecision",
     "Span",

@@ -76,7 +76,16 @@ def coder_state(decisions: pd.DataFrame, unit_id: int, coder: str) -> dict[str, 
 
 # --- filters and order ---------------------------------------------------------------------
 
-FILTERS = ("alle", "ongecodeerd", "lage zekerheid", "met code", "door codeur", "toegewezen aan mij")
+NOBODY = "nog door niemand gecodeerd"
+FILTERS = (
+    "alle",
+    "ongecodeerd",
+    NOBODY,
+    "lage zekerheid",
+    "met code",
+    "door codeur",
+    "toegewezen aan mij",
+)
 ORDERS = ("actief leren", "volgorde", "willekeurig")
 
 
@@ -92,13 +101,17 @@ def filter_units(
     max_score: Mapping[int, float] | None = None,
     low: float = 0.6,
     assigned: set[int] | None = None,
+    unclaimed: set[int] | None = None,
 ) -> list[int]:
     """Unit ids that pass the Coderen filter.
 
     ``decided_by``: unit -> coders with any decision on it; ``codes_of``: unit -> applied
     codes (any coder, or ``other_coder``'s when filtering by coder); ``max_score``: unit ->
-    highest suggestion score; ``assigned``: units assigned to this coder (double coding),
-    shown in order, coded ones included so the coder can review them. Unknown modes raise ValueError (a programming error).
+    highest suggestion score; ``assigned``: units assigned to this coder (a batch or double
+    coding) that they have not decided yet (:func:`~textanalysis.coding.assign.assigned_open`),
+    so a finished sample is an empty queue, not "1 van 10" again; ``unclaimed``: units
+    nobody decided and no other coder claimed (:func:`~textanalysis.coding.assign.unclaimed_units`)
+    for "nog door niemand gecodeerd". Unknown modes raise ValueError (a programming error).
     """
     decided_by = decided_by or {}
     codes_of = codes_of or {}
@@ -117,7 +130,11 @@ def filter_units(
             u for u in ids if other_coder is not None and other_coder in decided_by.get(u, set())
         ]
     if mode == "toegewezen aan mij":
-        return [u for u in ids if u in (assigned or set())]
+        return [
+            u for u in ids if u in (assigned or set()) and coder not in decided_by.get(u, set())
+        ]
+    if mode == NOBODY:
+        return [u for u in ids if u in (unclaimed or set())]
     raise ValueError(f"unknown filter {mode!r}; use one of {FILTERS}")
 
 

@@ -120,18 +120,28 @@ class SuggestionBundle:
 
 
 def training_data(
-    store: Any, survey: str, question: str, wave: str | None
+    store: Any, survey: str, question: str, wave: str | None, coder: str | None = None
 ) -> tuple[list[str], list[set[str]]]:
-    """Texts and code sets of the units humans looked at (any coder, auto-coding excluded).
+    """Texts and code sets of the units humans looked at (auto-coding excluded).
 
     A unit counts when a human recorded any decision on it; its label set is the union of
     the codes currently applied by human coders (empty = looked at, no code).
+
+    ``coder``: the training data for the model that serves this coder in independent
+    double coding (:mod:`.independence`): on units assigned to ``coder`` only their own
+    decisions count (a unit they have not decided yet is left out), elsewhere everyone's.
     """
+    from .independence import blind_units
+
     dec = store.decisions(survey=survey, question=question, wave=wave, include_auto=False)
     if dec.empty:
         return [], []
-    seen = sorted(set(int(u) for u in dec["unit_id"]))
     cur = store.current_codes(survey=survey, question=question, wave=wave, include_auto=False)
+    blind = blind_units(store, survey, question, wave, coder)
+    if blind:
+        dec = dec[~dec["unit_id"].astype(int).isin(blind) | (dec["coder"] == coder)]
+        cur = cur[~cur["unit_id"].astype(int).isin(blind) | (cur["coder"] == coder)]
+    seen = sorted(set(int(u) for u in dec["unit_id"]))
     labels: dict[int, set[str]] = {u: set() for u in seen}
     for uid, code in zip(cur["unit_id"], cur["code"], strict=True):
         if int(uid) in labels:
@@ -152,6 +162,7 @@ def fit_bundle(
     embedder: Any = None,
     pool: int | None = 1000,
     seed: int = 0,
+    coder: str | None = None,
 ) -> SuggestionBundle:
     """Fit the ensemble on the confirmed codes so far and score a pool of uncoded units.
 
@@ -160,10 +171,14 @@ def fit_bundle(
     With more than ``pool`` uncoded units only a seeded random pool of that size is scored
     (pool-based active learning): scoring 10,000 answers after every few confirmations
     would keep the 2 cores busy; the page scores any other unit on demand.
+
+    ``coder``: fit the model that serves this coder (see :func:`training_data`): it never
+    learns from another coder's codes on the units assigned to ``coder``; the pool is then
+    the units ``coder`` has not decided yet.
     """
     from ..suggest.ensemble import EnsembleSuggester
 
-    texts, labels = training_data(store, survey, question, wave)
+    texts, labels = training_data(store, survey, question, wave, coder=coder)
     known = set(codebook.code_ids)
     labels = [{c for c in y if c in known} for y in labels]
     units = store.units(survey, question, wave, substantive=True)
@@ -172,7 +187,9 @@ def fit_bundle(
     model.fit(texts or None, labels or None, unlabeled=units["text"].astype(str).tolist())
     if pool is not None and len(units) > pool:
         coded = set(
-            store.decisions(survey=survey, question=question, wave=wave)["unit_id"].astype(int)
+            store.decisions(survey=survey, question=question, wave=wave, coder=coder)[
+                "unit_id"
+            ].astype(int)
         )
         open_units = units[~units["unit_id"].astype(int).isin(coded)]
         if len(open_units) > pool:
