@@ -131,7 +131,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     t0 = time.perf_counter()
-    mask_text("warm up", ALL_KINDS)  # loads deduce's lookup structures once
+    mask_text("Warm up, Jan Jansen", ALL_KINDS)  # loads deduce (a name: plain text skips it)
     load = time.perf_counter() - t0
     sc = score(args.csv)
     print(f"{'kind':<10} {'planted':>7} {'recall':>7} {'masked':>7}")

@@ -39,7 +39,10 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import importlib
 import logging
+import os
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -309,26 +312,175 @@ def _user_cache_dir() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def get_deduce() -> Any:
-    """The shared Deduce instance (loads the lookup cache once per process, ~5-10 s).
+    """The shared Deduce instance (loads the lookup structures once per process, ~3-5 s).
 
-    The lookup structures are millions of small objects: the cyclic garbage collector is
-    paused while they load and they are then frozen (``gc.freeze``), otherwise every full
-    collection, and interpreter exit, walks them all (measured: +15 s per collection).
+    deduce's own lookup tries take 1.2 GB (millions of small node objects), more than an
+    import may use (issue 13: 1 GB). We keep them as :func:`_compact_trie` objects, which
+    give the same answers in ~15 % of the memory, cached in ``_user_cache_dir()``; the
+    first run builds that cache from deduce's (``--warm-cache`` at install does it).
+    The cyclic garbage collector is paused while the structures load and they are then
+    frozen (``gc.freeze``), otherwise every full collection walks them all.
     """
     deduce = _import_deduce()
     enabled = gc.isenabled()
     gc.disable()
     try:
-        try:
-            instance = deduce.Deduce()
-        except OSError:
-            # site-packages not writable (system install): keep the cache in the user's home.
-            instance = deduce.Deduce(cache_path=_user_cache_dir())
+        compact = _load_compact(deduce)
+        if compact is None:
+            compact = _compact_structs(_plain_deduce(deduce).lookup_structs)
+            _save_compact(deduce, compact)
+            gc.collect()  # the plain instance's 1.2 GB of tries
+        instance = _deduce_with(deduce, compact)
     finally:
         if enabled:
             gc.enable()
     gc.freeze()
     return instance
+
+
+def _plain_deduce(deduce: Any) -> Any:
+    try:
+        return deduce.Deduce()
+    except OSError:
+        # site-packages not writable (system install): keep the cache in the user's home.
+        return deduce.Deduce(cache_path=_user_cache_dir())
+
+
+_COMPACT_FORMAT = 1
+_SEP = "\x1f"
+
+
+@functools.lru_cache(maxsize=1)
+def _compact_trie_class() -> type:
+    from docdeid.ds import LookupTrie  # noqa: PLC0415 (deduce's dependency, loaded with it)
+
+    class CompactTrie(LookupTrie):
+        """A read-only ``LookupTrie``: each item as one joined string in a set, and the
+        first tokens (what deduce reads of ``children``) with their longest item length.
+        ``longest_matching_prefix`` gives the same answer as the trie: the longest item
+        that the tokens from ``start_i`` begin with."""
+
+        def __init__(self, entries: frozenset[str], starts: dict[str, int], pipeline: Any):
+            self.matching_pipeline = pipeline
+            self.children = starts
+            self.is_terminal = False
+            self.entries = entries
+
+        def add_item(self, item: list[str]) -> None:
+            raise NotImplementedError("a compact trie is read-only")
+
+        def __contains__(self, item: Any) -> bool:
+            # as LookupTrie: only the root applies the pipeline here (its children have none)
+            item = list(item)
+            if not item:
+                return False
+            return _SEP.join([self._apply_matching_pipeline(item[0]), *item[1:]]) in self.entries
+
+        def longest_matching_prefix(self, item: list[str], start_i: int = 0) -> list[str] | None:
+            if start_i >= len(item):
+                return None
+            pipe = self._apply_matching_pipeline
+            first = pipe(item[start_i])
+            longest = self.children.get(first)
+            if not longest:
+                return None
+            keys = [first]
+            keys += [pipe(x) for x in item[start_i + 1 : start_i + longest]]
+            for n in range(len(keys), 0, -1):
+                if _SEP.join(keys[:n]) in self.entries:
+                    return keys[:n]
+            return None
+
+    return CompactTrie
+
+
+def _trie_items(trie: Any) -> Iterable[tuple[str, ...]]:
+    """Every item of a deduce LookupTrie (or a compact one) as a token tuple."""
+    if isinstance(getattr(trie, "entries", None), frozenset):
+        yield from (tuple(e.split(_SEP)) for e in trie.entries)
+        return
+    stack = [(trie, ())]
+    while stack:
+        node, path = stack.pop()
+        if node.is_terminal and path:
+            yield path
+        stack.extend((child, (*path, tok)) for tok, child in node.children.items())
+
+
+def _compact_structs(structs: Any) -> dict[str, Any]:
+    """deduce's lookup structures with every trie as ("trie", items, starts, pipeline)."""
+    from docdeid.ds import LookupTrie  # noqa: PLC0415
+
+    out: dict[str, Any] = {}
+    for name, struct in structs.items():
+        if not isinstance(struct, LookupTrie):
+            out[name] = struct
+            continue
+        items = [tup for tup in _trie_items(struct) if not any(_SEP in tok for tok in tup)]
+        if len(items) != sum(1 for _ in _trie_items(struct)):
+            out[name] = struct  # a token holds the separator: keep the real trie
+            continue
+        starts: dict[str, int] = {}
+        for tup in items:
+            starts[tup[0]] = max(starts.get(tup[0], 0), len(tup))
+        entries = frozenset(_SEP.join(tup) for tup in items)
+        out[name] = ("trie", entries, starts, struct.matching_pipeline)
+    return out
+
+
+def _compact_file(deduce: Any) -> tuple[Path, tuple]:
+    """Our cache file and the stamp that must match: versions and deduce's own cache."""
+    own = Path(deduce.__file__).parent / "data" / "lookup" / "cache" / "lookup_structs.pickle"
+    if not own.exists():
+        own = _user_cache_dir() / "cache" / "lookup_structs.pickle"
+    st = own.stat() if own.exists() else None
+    stamp = (
+        _COMPACT_FORMAT,
+        getattr(deduce, "__version__", "?"),
+        (st.st_size, st.st_mtime_ns) if st else None,
+    )
+    return _user_cache_dir() / f"compact_lookup_v{_COMPACT_FORMAT}.pickle", stamp
+
+
+def _load_compact(deduce: Any) -> dict[str, Any] | None:
+    path, stamp = _compact_file(deduce)
+    try:
+        with path.open("rb") as fh:
+            saved_stamp, data = pickle.load(fh)  # noqa: S301 (our own cache file)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return None
+    return data if saved_stamp == stamp and stamp[2] is not None else None
+
+
+def _save_compact(deduce: Any, data: dict[str, Any]) -> None:
+    path, stamp = _compact_file(deduce)
+    if stamp[2] is None:
+        return  # deduce kept no cache of its own: nothing to tie ours to
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((stamp, data), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        logging.getLogger(__name__).info("could not save %s; built again next time", path)
+
+
+def _deduce_with(deduce: Any, compact: dict[str, Any]) -> Any:
+    """A Deduce instance on the compact lookup structures (deduce's own loader bypassed)."""
+    from docdeid.ds import DsCollection  # noqa: PLC0415
+
+    cls = _compact_trie_class()
+    structs = DsCollection()
+    for name, value in compact.items():
+        structs[name] = cls(*value[1:]) if isinstance(value, tuple) else value
+    module = importlib.import_module("deduce.deduce")
+    original = module.get_lookup_structs
+    module.get_lookup_structs = lambda **_kwargs: structs
+    try:
+        return deduce.Deduce()
+    finally:
+        module.get_lookup_structs = original
 
 
 @functools.lru_cache(maxsize=1)
@@ -438,11 +590,137 @@ def _is_policy_actor(text: str, span_start: int, span_end: int) -> bool:
     return bool(_HAGUE_ACTOR_AFTER.match(text[span_end:]) or _HAGUE_ACTOR_BEFORE.search(before))
 
 
-def _deduce_spans(text: str, kinds: Sequence[str]) -> list[Span]:
+# --- which texts deduce can find anything in -----------------------------------------------
+# deduce is ~50x slower than all our regular expressions together, so it only sees texts in
+# which it can find something. Its lookups are case-sensitive and the annotations we use
+# (persoon, locatie, telefoonnummer, emailadres) need one of:
+#   * a digit or '@' (house numbers, postcodes, phone numbers, e-mail addresses);
+#   * a token of a first-name, surname or place entry (every entry holds a capital);
+#   * a capitalised word right after a title/initial ("mevrouw Bakkenes", "J. Bakkenes",
+#     "dhr. A."), after title/initial + interfix ("dhr. van Bakkenes"), or after an interfix
+#     when it is a known interfix surname ("van Dijk"): deduce's token patterns, whose only
+#     skipped token is '.'. Its context rules only extend an annotation found this way.
+# A text without any of these gets no deduce annotation, so skipping deduce for it changes
+# nothing (tests/test_privacy.py compares with and without the filter).
+_WORD = re.compile(r"\w+")
+_DIGIT_OR_AT = re.compile(r"[\d@]")
+_CHAIN_GAP = frozenset(" \t\r\n./'’-")  # between the words of a title, initial or interfix
+
+
+@dataclass(frozen=True)
+class _DeduceTriggers:
+    complete: bool  # False: some entry has no capital, so the filter cannot be used
+    seeds: frozenset[str]  # one word of every name/place entry (case-sensitive, as deduce)
+    policy_seeds: frozenset[str]
+    titles: frozenset[tuple[str, ...]]  # prefixes and initials, lowercased word tuples
+    interfixes: frozenset[tuple[str, ...]]
+    interfix_surnames: frozenset[str]
+    first_words: frozenset[str]  # first words of the titles and interfixes
+    longest: int  # words in the longest title or interfix
+
+
+@functools.lru_cache(maxsize=1)
+def _deduce_triggers() -> _DeduceTriggers:
+    structs = get_deduce().lookup_structs
+    seeds: set[str] = set()
+    multi: set[str] = set()  # seeds of entries with more than one token
+    complete = True
+    for name in ("first_name", "surname", "placename"):
+        for entry in _trie_items(structs[name]):
+            words = [w for tok in entry for w in _WORD.findall(tok) if w.lower() != w]
+            # any word of the entry appears in a text that matches it: take the longest,
+            # the last on a tie ("Bilt" of "De Bilt", "Loo" of "Het Loo"); an entry without
+            # a capital (none in deduce 3) would make every text a candidate
+            if words:
+                seeds.add(seed := max(reversed(words), key=len))
+                if len(entry) > 1:
+                    multi.add(seed)
+            else:
+                complete = False
+
+    def tuples(name: str) -> frozenset[tuple[str, ...]]:
+        return frozenset(
+            tuple(w.lower() for w in _WORD.findall(str(item)))
+            for item in structs[name].items()
+            if _WORD.search(str(item))
+        )
+
+    titles = tuples("prefix") | tuples("initial")
+    interfixes = tuples("interfix")
+    return _DeduceTriggers(
+        complete=complete,
+        seeds=frozenset(seeds),
+        # policy words that deduce knows only as a one-word name ("Rijk")
+        policy_seeds=frozenset(w for w in seeds - multi if w.lower() in POLICY_TERMS),
+        titles=titles,
+        interfixes=interfixes,
+        interfix_surnames=frozenset(str(x) for x in structs["interfix_surname"].items()),
+        first_words=frozenset(x[0] for x in titles | interfixes),
+        longest=max(len(x) for x in titles | interfixes),
+    )
+
+
+def _ends_with(words: list[str], end: int, items: frozenset[tuple[str, ...]], n: int) -> list[int]:
+    """Start indexes i such that words[i:end] is one of ``items`` (at most ``n`` words)."""
+    return [i for i in range(max(0, end - n), end) if tuple(words[i:end]) in items]
+
+
+def _deduce_may_find(text: str) -> bool:
+    """False when deduce cannot find a name, place, phone number or e-mail address in ``text``
+    that :func:`_deduce_spans` keeps."""
+    if _DIGIT_OR_AT.search(text):
+        return True
+    if text.islower() or not any(ch.isupper() for ch in text):
+        return False
+    trig = _deduce_triggers()
+    if not trig.complete:
+        return True
+    words = list(_WORD.finditer(text))
+    chain: list[str] = []  # lowercased words before the current one, joined by _CHAIN_GAP only
+    n = trig.longest
+    for k, m in enumerate(words):
+        word = m.group()
+        if k == 0 or not set(text[words[k - 1].end() : m.start()]) <= _CHAIN_GAP:
+            chain = []
+        if word.lower() != word:
+            end = len(chain)
+            if chain and _ends_with(chain, end, trig.titles, n):
+                return True  # mevrouw X, J. X, dhr. A.
+            for i in _ends_with(chain, end, trig.interfixes, n) if chain else ():
+                if word in trig.interfix_surnames or _ends_with(chain, i, trig.titles, n):
+                    return True  # van Dijk, dhr. van X, J. de X
+            if word in trig.seeds and not _inert_seed(text, words, k, chain, trig):
+                return True
+        chain.append(word.lower())
+    return False
+
+
+def _inert_seed(
+    text: str, words: list[re.Match[str]], k: int, chain: list[str], trig: _DeduceTriggers
+) -> bool:
+    """A name/place word that is policy vocabulary ("het Rijk", "Noord") with no capitalised,
+    title or interfix word next to it: deduce's annotation is that word alone, which
+    :func:`_person_false_positive` and :func:`_place_span` drop (POLICY_TERMS)."""
+    if words[k].group() not in trig.policy_seeds:
+        return False
+    if chain and words[k - 1].group().lower() != words[k - 1].group():
+        return False  # the word before is capitalised
+    if chain and _ends_with(chain, len(chain), trig.titles | trig.interfixes, trig.longest):
+        return False
+    if k + 1 < len(words) and set(text[words[k].end() : words[k + 1].start()]) <= _CHAIN_GAP:
+        nxt = words[k + 1].group()
+        if nxt.lower() != nxt or nxt in trig.first_words:
+            return False
+    return True
+
+
+def _deduce_spans(text: str, kinds: Sequence[str], *, prefilter: bool = True) -> list[Span]:
     want_person, want_place = "person" in kinds, "place" in kinds
     want_loc = "postcode" in kinds or want_place
     if not (want_person or want_loc or "phone" in kinds or "email" in kinds):
         return []
+    if prefilter and not _deduce_may_find(text):
+        return _lowercase_places(text, _lists()) if want_place else []
     doc = get_deduce().deidentify(text, disabled=_DEDUCE_DISABLED | {"redactor"})
     lists = _lists()
     out: list[Span] = []

@@ -669,20 +669,20 @@ def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop"
     # executemany keep 100,000 units well above 20,000 units/s.
     qpk = [q_pk[q] for q in prep.qids]
     rpk = [r_pk[r] for r in prep.rids]
-    keys = list(zip(qpk, rpk, prep.unit_index, strict=True))
-    existing_u = {
-        (qp, rp, ix): h
-        for qp, rp, ix, h in conn.execute(
-            select(
-                t.units.c.question_pk,
-                t.units.c.respondent_pk,
-                t.units.c.unit_index,
-                t.units.c.text_hash,
+    n_keys = len(prep.unit_index)
+    # natural keys only (no hashes: the comparison is done); none to fetch for a new survey
+    existing_u: set[tuple[int, int, int]] = (
+        set()
+        if new_survey
+        else {
+            (qp, rp, ix)
+            for qp, rp, ix in conn.execute(
+                select(t.units.c.question_pk, t.units.c.respondent_pk, t.units.c.unit_index)
+                .join(t.questions, t.units.c.question_pk == t.questions.c.id)
+                .where(t.questions.c.survey_pk == survey_pk)
             )
-            .join(t.questions, t.units.c.question_pk == t.questions.c.id)
-            .where(t.questions.c.survey_pk == survey_pk)
-        )
-    }
+        }
+    )
     replaced = flagged = 0
     if report.changed and on_change == "replace":
         replaced, flagged = _replace_changed(conn, prep, report, stored_cells, file_cells)
@@ -718,7 +718,7 @@ def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop"
         **prep.summary,
         "new_units": len(records),
         "new_respondents": len(new_r),
-        "skipped_units": len(keys) - len(records),
+        "skipped_units": n_keys - len(records),
         "changed_units": report.changed_units,
         "changed_answers": len(report.changed),
         "replaced_units": replaced,
