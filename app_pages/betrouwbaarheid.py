@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages import common as C
 from textanalysis import reliability as rel
+from textanalysis.coding import assign_batches, assignment_progress
 from textanalysis.errors import ReliabilityError
 from textanalysis.store import unit_attribute_columns
 
@@ -66,6 +67,51 @@ with st.form("rel_sample"):
                 "filter 'toegewezen aan mij' en zien daar de beslissingen van anderen niet."
             )
 
+st.subheader("Werk verdelen")
+st.caption(
+    "Geef elke codeur een eigen portie antwoorden die nog niemand heeft gecodeerd of toegewezen "
+    "gekregen: zo coderen twee mensen nooit per ongeluk dezelfde antwoorden. Een deel kan "
+    "bewust dubbel: die antwoorden codeert ook de volgende codeur, zonder elkaars codes te zien."
+)
+with st.form("rel_batches"):
+    b1, b2, b3 = st.columns(3)
+    names = b1.text_input(
+        "Codeurs (komma-gescheiden)", key="rel_batch_coders", placeholder="anna, bert"
+    )
+    size = b2.number_input("Antwoorden per codeur", 1, 10_000, 50, key="rel_batch_size")
+    share = b3.slider("Waarvan dubbel coderen", 0, 50, 0, 5, format="%d%%", key="rel_batch_double")
+    if st.form_submit_button("Porties toewijzen"):
+        coders_in = [x.strip() for x in names.split(",") if x.strip()]
+        made = C.run_safely(
+            lambda: assign_batches(
+                store, survey, question, coders_in, int(size), wave=wave, double=share / 100
+            ),
+            "Porties toewijzen lukte niet",
+        )
+        if made is not None:
+            per = made.groupby("coder").size()
+            st.success(
+                "Toegewezen: "
+                + ", ".join(f"{c}: {int(k)} antwoorden" for c, k in per.items())
+                + ". Zij vinden ze op Coderen met het filter 'toegewezen aan mij'."
+            )
+prog = assignment_progress(store, survey, question, wave)
+if not prog.empty:
+    prog["purpose"] = (
+        prog["purpose"].map({"batch": "portie", "double": "dubbel coderen"}).fillna(prog["purpose"])
+    )
+    st.dataframe(
+        prog.rename(
+            columns={
+                "coder": "codeur",
+                "purpose": "soort",
+                "assigned": "toegewezen",
+                "done": "gecodeerd",
+            }
+        ),
+        hide_index=True,
+    )
+
 st.subheader("2. Overeenstemming")
 chosen = st.multiselect("Codeurs", coders, default=coders[:2], key="rel_coders")
 if len(chosen) < 2:
@@ -76,17 +122,23 @@ else:
     except ReliabilityError as exc:
         st.info(C.fout_tekst(exc))
     else:
-        shown = table.copy()
+        shown = table.drop(columns=["note", "coders"], errors="ignore")
         shown.insert(
             1,
-            "label",
+            "thema",
             shown["code"].map(lambda c: labels.get(c, "alle codes" if c == "ALL" else c)),
         )
         st.dataframe(
-            shown.rename(columns={"units": "antwoorden", "percent_agreement": "% overeenstemming"}),
+            shown.rename(
+                columns={
+                    "units": "antwoorden",
+                    "percent_agreement": "% overeenstemming",
+                    "alpha_units": "antwoorden (alpha)",
+                }
+            ),
             hide_index=True,
             column_config={
-                "% overeenstemming": st.column_config.NumberColumn(format="%.1f"),
+                "% overeenstemming": st.column_config.NumberColumn(format="%.1f%%"),
                 "cohen_kappa": st.column_config.NumberColumn("Cohen's kappa", format="%.2f"),
                 "krippendorff_alpha": st.column_config.NumberColumn(
                     "Krippendorffs alpha", format="%.2f"
@@ -96,6 +148,9 @@ else:
         st.caption(
             "Alleen antwoorden die de codeurs allebei hebben bekeken tellen mee. Kappa alleen bij precies twee codeurs."
         )
+        why = rel.kappa_explanation(table, labels)
+        if why:
+            st.info(why, icon=":material/info:")
 
 st.subheader("3. Verschillen vaststellen")
 dis = rel.store_disagreements(

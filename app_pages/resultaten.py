@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common as C
@@ -18,7 +19,25 @@ from textanalysis.errors import TextAnalysisError
 from textanalysis.report import charts, export
 from textanalysis.store import unit_attribute_columns
 
-ALL = "alle codeurs"
+LEVEL_LABELS = {
+    "leaves": "thema's (laagste niveau)",
+    "top": "hoofdgroepen",
+    "all": "alle codes",
+}
+FREQ_HEADERS = {
+    "rank": "rang",
+    "label": "thema",
+    "respondents": "respondenten",
+    "percent": "percentage",
+    "mentions": "vermeldingen",
+    "respondents_auto": "respondenten (automatisch)",
+}
+
+
+def _pct(value) -> str:
+    """A whole percent as "13%" (empty when missing, never "None")."""
+    return "" if value is None or pd.isna(value) else f"{int(value)}%"
+
 
 st.title("Resultaten")
 store = C.get_store()
@@ -31,17 +50,22 @@ qtext = dict(
     zip(*[store.questions(survey, wave)[c] for c in ("question_id", "question_text")], strict=True)
 )
 
-coders = store.coders(question, survey, wave)
-c1, c2, c3 = st.columns(3)
-who = c1.selectbox(
+options = report.coding_options(store, survey, question, wave) or {
+    report.ANY_CODER: report.ANY_LABEL
+}
+c1, c2, c3, c4 = st.columns(4)
+coder = c1.selectbox(
     "Welke codering",
-    [ALL, *coders],
+    list(options),
+    format_func=options.get,
     key="res_coder",
-    help="'consensus' is de vastgestelde codering na dubbel coderen (Betrouwbaarheid).",
+    help="Eén codeur; 'consensus': codes waarover de codeurs het eens zijn, of vastgesteld op "
+    "Betrouwbaarheid (antwoorden met een open verschil tellen nog niet mee); of elke code die "
+    "een codeur gaf (samengevoegd).",
 )
-include_auto = c2.checkbox("Ook automatisch gecodeerd (apart geteld)", key="res_auto")
-k = c3.slider("Aantal thema's in de grafiek", 3, 20, 8, key="res_k")
-coder = None if who == ALL else who
+level = c2.selectbox("Niveau", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="res_level")
+include_auto = c3.checkbox("Ook automatisch gecodeerd (apart geteld)", key="res_auto")
+k = c4.slider("Aantal thema's in de grafiek", 3, 20, 8, key="res_k")
 
 table = C.run_safely(
     lambda: report.frequencies_from_store(
@@ -51,30 +75,23 @@ table = C.run_safely(
 )
 if table is None:
     st.stop()
-n = int(table.attrs.get("n", table["n"].iloc[0] if len(table) else 0))
+n = int(table.attrs.get("n", 0))
 coded = int(table["respondents"].sum())
 title = charts.question_title(question, qtext.get(question))
 st.subheader(f"Meest genoemde thema's (N={n})")
-if coded == 0:
-    st.info(
-        "Nog geen bevestigde codes voor deze vraag"
-        + (f" door {who}" if coder else "")
-        + ". Codeer antwoorden op de pagina Coderen; de tabel telt nu overal 0."
-    )
+if not table.attrs.get("complete", True):
+    (st.info if n == 0 else st.warning)(report.coded_text(table))
+if n == 0:
+    st.info("Nog geen gecodeerde respondenten in deze codering. Codeer antwoorden op Coderen.")
+elif coded == 0:
+    st.info("De gecodeerde antwoorden hebben (nog) geen code gekregen; de tabel telt overal 0.")
 else:
-    chart = charts.top_k_chart(table, k, title=title)
-    st.altair_chart(chart)
-st.caption(f"{report.NOTE} N = respondenten met een inhoudelijk antwoord op {question}.")
+    st.altair_chart(charts.top_k_chart(table, k, title=title, level=level))
+st.caption(f"{report.NOTE} N = gecodeerde respondenten met een inhoudelijk antwoord op {question}.")
 
-shown = table.rename(
-    columns={
-        "label": "thema",
-        "respondents": "respondenten",
-        "percent": "percentage",
-        "mentions": "vermeldingen",
-        "rank": "rang",
-    }
-)
+ranked = report.at_level(table, level)  # the chart's rows, order and ties
+shown = ranked.rename(columns=FREQ_HEADERS)
+shown["percentage"] = shown["percentage"].map(_pct)
 cols = [
     c
     for c in (
@@ -84,14 +101,45 @@ cols = [
         "respondenten",
         "percentage",
         "vermeldingen",
-        "respondents_auto",
+        "respondenten (automatisch)",
     )
     if c in shown
 ]
-if "respondents_auto" in shown:
-    shown = shown.rename(columns={"respondents_auto": "respondenten (automatisch)"})
-    cols[-1] = "respondenten (automatisch)"
 st.table(shown[cols].set_index("code"))
+
+
+def _crosstab_shown(ct: pd.DataFrame) -> pd.DataFrame:
+    """The cross-tab with Dutch headers, percentages as "13%" and no "None"/"nan" cells."""
+    out = ct.copy()
+    pct_cols = [c for c in out.columns if "(N=" in str(c)]
+    for c in pct_cols:
+        out[c] = out[c].map(_pct)
+    out["p_value"] = out["p_value"].map(lambda p: "" if pd.isna(p) else f"{p:.3f}")
+    out["statistic"] = out["statistic"].map(lambda x: "" if pd.isna(x) else f"{x:.2f}")
+    out["test"] = out["test"].map({"chi2": "chi-kwadraat", "fisher": "Fisher", "none": "geen"})
+    out["test_valid"] = out["test_valid"].map(lambda v: "ja" if v else "nee")
+    out["test_note"] = out["test_note"].fillna("")
+    return out.rename(
+        columns={
+            "label": "thema",
+            "test": "toets",
+            "statistic": "toetsgrootheid",
+            "p_value": "p-waarde",
+            "test_valid": "toets bruikbaar",
+            "test_note": "toelichting",
+        }
+    )
+
+
+def _waves_shown(long: pd.DataFrame) -> pd.DataFrame:
+    """Golven naast elkaar: one row per code, one column "golf 2022 (N=63)" per wave."""
+    n_by_wave = long.attrs.get("n_by_wave", {})
+    order = list(dict.fromkeys(long["code"]))
+    wide = long.pivot(index="code", columns="wave", values="display").reindex(order)
+    wide.columns = [f"golf {w} (N={n_by_wave.get(w, '?')})" for w in wide.columns]
+    labels = long.drop_duplicates("code").set_index("code")["label"]
+    wide.insert(0, "thema", labels.reindex(order).to_numpy())
+    return wide.fillna("").reset_index()
 
 
 def _via_file(suffix: str, write) -> bytes:
@@ -117,17 +165,17 @@ d[1].download_button(
     file_name=f"{base}_frequenties.xlsx",
     key="res_dl_xlsx",
 )
-if coded:
+if coded and n:
     d[2].download_button(
         "Grafiek (PNG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title), "png"),
+        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title, level=level), "png"),
         file_name=f"{base}_grafiek.png",
         mime="image/png",
         key="res_dl_png",
     )
     d[3].download_button(
         "Grafiek (SVG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title), "svg"),
+        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title, level=level), "svg"),
         file_name=f"{base}_grafiek.svg",
         mime="image/svg+xml",
         key="res_dl_svg",
@@ -156,7 +204,9 @@ for i, (fmt, label) in enumerate((("csv", "CSV"), ("xlsx", "Excel"), ("sav", "SP
 st.divider()
 st.subheader("Kruistabel")
 attrs = unit_attribute_columns(C.units(survey, wave, question))
-if attrs:
+if attrs and n == 0:
+    st.caption("De kruistabel verschijnt zodra er gecodeerde respondenten zijn.")
+elif attrs:
     attr = st.selectbox("Uitsplitsen naar", attrs, key="res_attr")
     ct = C.run_safely(
         lambda: report.crosstab_from_store(
@@ -172,7 +222,7 @@ if attrs:
         "Kruistabel lukte niet",
     )
     if ct is not None:
-        st.dataframe(ct, hide_index=True)
+        st.dataframe(_crosstab_shown(ct), hide_index=True)
         st.caption(
             "Percentage van de N van elke groep. Toets: chi-kwadraat of Fisher waar de aantallen het toelaten."
         )
@@ -185,7 +235,7 @@ waves = sorted(
 if len(waves) > 1:
     st.divider()
     st.subheader("Vergelijking tussen peilingen")
-    chosen = st.multiselect("Rondes", waves, default=waves[-2:], key="res_waves")
+    chosen = st.multiselect("Golven", waves, default=waves[-2:], key="res_waves")
     if len(chosen) >= 2:
         try:
             long = report.compare_waves_from_store(
@@ -198,7 +248,7 @@ if len(waves) > 1:
                 include_auto=include_auto,
                 long=True,
             )
-            st.altair_chart(charts.wave_chart(long, k, title=f"{question} per ronde"))
-            st.dataframe(long, hide_index=True)
+            st.altair_chart(charts.wave_chart(long, k, title=f"{question} per golf"))
+            st.dataframe(_waves_shown(long), hide_index=True)
         except TextAnalysisError as exc:
             C.toon_fout(exc, "Vergelijken lukte niet")

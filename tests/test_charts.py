@@ -157,5 +157,5 @@ def test_question_title_drops_repeated_number_and_shortens_at_a_word() -> None:
     title = question_title("Q58", long, limit=80)
     assert title.startswith("Q58: Wat zijn de belangrijkste")
     assert len(title) <= 80 and title.endswith("…")
-    assert question_title("Q60", "q60_knelpunten") == "Q60: q60_knelpunten"
+    assert question_title("Q60", "q60_knelpunten") == "Q60"  # a column name is no question text
     assert question_title("Q60", None) == "Q60"

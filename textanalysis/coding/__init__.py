@@ -18,7 +18,13 @@ The app's pages stay thin; what they decide lives here:
 - :mod:`.assign`: dividing the work in disjoint batches; the "nog door niemand gecodeerd" queue.
 """
 
-from .assign import assign_batches, assigned_open, claim_units, unclaimed_units
+from .assign import (
+    assign_batches,
+    assigned_open,
+    assignment_progress,
+    claim_units,
+    unclaimed_units,
+)
 from .highlight import Span, as_spans, highlight_html
 from .independence import blind_units, trainer_scope, units_with_code, visible_memos
 from .queue import (
@@ -48,6 +54,7 @@ __all__ = [
     "FILTERS",
     "NOBODY",
     "assign_batches",
+    "assignment_progress",
     "assigned_open",
     "blind_units",
     "claim_units",

@@ -149,3 +149,26 @@ def assigned_open(
     mine = blind_units(store, survey, question, wave, coder)
     done = store.decisions(survey=survey, question=question, wave=wave, coder=coder)
     return mine - set(int(u) for u in done["unit_id"]), len(mine)
+
+
+def assignment_progress(
+    store: Any, survey: str, question: str, wave: str | None = None
+) -> pd.DataFrame:
+    """Per coder and purpose: ``coder, purpose, assigned, done`` (decided by that coder)."""
+    units = store.units(survey, question, wave)
+    in_scope = set(int(u) for u in units["unit_id"])
+    a = store.assignments()
+    a = a[a["unit_id"].astype(int).isin(in_scope)] if not a.empty else a
+    rows = []
+    for (coder, purpose), grp in a.groupby(["coder", "purpose"], sort=True):
+        ids = set(int(u) for u in grp["unit_id"])
+        done = store.decisions(survey=survey, question=question, wave=wave, coder=coder)
+        rows.append(
+            {
+                "coder": coder,
+                "purpose": purpose,
+                "assigned": len(ids),
+                "done": len(ids & set(int(u) for u in done["unit_id"])),
+            }
+        )
+    return pd.DataFrame(rows, columns=["coder", "purpose", "assigned", "done"])

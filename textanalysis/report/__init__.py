@@ -21,7 +21,11 @@ Counting rules, the same everywhere (tables, cross-tabs, charts, exports):
   auto-coded decisions, counted apart in ``respondents_auto`` so machine counts are
   never mistaken for confirmed ones. ``coder=`` restricts to one coder, e.g.
   ``coder="consensus"`` for the adjudicated set; without it a unit counts as coded when
-  any coder applied the code.
+  any coder applied the code. In the database the choice is explicit (:mod:`.codings`):
+  one coder, the consensus (agreed or adjudicated codes), or every code any coder gave.
+* **Partial results**: while coding is incomplete, N counts only the respondents the
+  chosen coding has coded (all their substantive answers); the others are missing, in
+  tables and in every export (SPSS system-missing), never "niet genoemd" = 0.
 
 Error codes (:class:`~textanalysis.errors.ReportError`): R001 CSV file missing, R002 missing
 column, R003 coded unit ids not in the answers, R004 codes not in the codebook, R005 N=0,
@@ -38,6 +42,16 @@ files or the database), :mod:`.export` (coded data sets, formatted tables), :mod
 ``export`` and ``charts`` are imported on use (openpyxl, altair).
 """
 
+from .codings import (
+    ANY_CODER,
+    ANY_LABEL,
+    CONSENSUS,
+    coded_text,
+    coded_units,
+    coding_codes,
+    coding_options,
+    consensus_codes,
+)
 from .commands import export_command, frequencies_command
 from .counting import (
     AUTO_SOURCE,
@@ -69,13 +83,34 @@ from .sources import (
     open_store,
     read_answers_csv,
     read_codes_csv,
+    store_coding,
     store_tables,
     stored_codebook,
 )
-from .tables import LEVELS, compare_waves, compare_waves_long, crosstab, frequencies, top_k
+from .tables import (
+    LEVELS,
+    at_level,
+    compare_waves,
+    compare_waves_long,
+    crosstab,
+    frequencies,
+    group_order,
+    top_k,
+)
 
 __all__ = [
+    "ANY_CODER",
+    "ANY_LABEL",
+    "at_level",
     "AUTO_SOURCE",
+    "CONSENSUS",
+    "coded_text",
+    "coded_units",
+    "coding_codes",
+    "coding_options",
+    "consensus_codes",
+    "group_order",
+    "store_coding",
     "CONFIRMED_SOURCES",
     "Coded",
     "FREQUENCY_COLUMNS",

@@ -47,12 +47,17 @@ def _note_chart(width: int, note: str) -> alt.Chart:
     )
 
 
-def question_title(question_id: str, text: str | None, limit: int = 160) -> str:
-    """Chart/table title for a question: "Q58: <text>", without repeating a leading "58."
-    and shortened at a word boundary (long questionnaire texts would crowd the chart)."""
+def question_title(question_id: str, text: str | None, limit: int = 400) -> str:
+    """Chart/table title for a question: "Q58: <text>", without repeating a leading "58.".
+
+    The whole question is kept (the chart wraps it over lines; a title cut mid-sentence
+    misquotes the questionnaire); only a text beyond ``limit`` characters is shortened at
+    a word boundary. A column name as text ("q60_knelpunten", no question text in the
+    export) gives just the question id.
+    """
     text = " ".join((text or "").split())
     number = question_id.lstrip("Qq")
-    if not text or text == question_id:
+    if not text or text == question_id or re.fullmatch(r"[A-Za-z][\w.]*", text):
         return question_id
     if number and re.match(rf"{re.escape(number)}\s*[.):]\s", text):
         text = re.sub(rf"^{re.escape(number)}\s*[.):]\s*", "", text)
@@ -75,12 +80,12 @@ def top_k_chart(
     the ``leaves`` of the codebook are shown (the themes, as in figure 34); ``level="top"``
     shows the rolled-up groups, ``"all"`` both.
     """
-    top = top_k(table, k, level=level)
+    top = top_k(table, k, level=level)  # the same rows, order and ties as at_level's table
     n = table_n(table)
     base = title or table.attrs.get("question") or "Meest genoemde thema's"
     data = pd.DataFrame(
         {
-            "label": [str(x) for x in top["label"]],
+            "label": _unique_labels(top),
             "code": [str(x) for x in top["code"]],
             "percent": [int(x) for x in top["percent"]],
             "respondents": [int(x) for x in top["respondents"]],
@@ -115,8 +120,25 @@ def top_k_chart(
     body = (bars + labels).properties(width=width, height=max(bar_height * len(data), 40))
     chart = alt.vconcat(body, _note_chart(width, table.attrs.get("note", NOTE)), spacing=6)
     return chart.properties(
-        title=alt.TitleParams(text=_wrap(f"{base} N={n}", 70), anchor="start", fontSize=14)
+        title=alt.TitleParams(text=_title_lines(f"{base} N={n}"), anchor="start", fontSize=14)
     ).configure_view(stroke=None)
+
+
+def _title_lines(text: str, width: int = 70) -> list[str] | str:
+    """The title over lines of at most ``width`` characters (Vega draws a list as lines and
+    never cuts it, in the app and in the PNG/SVG export alike)."""
+    return _wrap(text, width)
+
+
+def _unique_labels(top: pd.DataFrame) -> list[str]:
+    """Bar labels; two codes with the same label (under different parents) get their code
+    added, so the chart never merges them into one bar."""
+    labels = [str(x) for x in top["label"]]
+    seen = pd.Series(labels).duplicated(keep=False).tolist()
+    return [
+        f"{lab} ({code})" if dup else lab
+        for lab, code, dup in zip(labels, top["code"], seen, strict=True)
+    ]
 
 
 def wave_chart(

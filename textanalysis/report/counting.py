@@ -192,6 +192,8 @@ class Coded:
     parents: dict[str, str | None]
     defined: tuple[str, ...] | None  # codes the codebook defines (None without codebook)
     codebook_name: str | None
+    substantive_respondents: int = 0  # respondents with a substantive answer (coded or not)
+    uncoded_units: frozenset[str] = frozenset()  # substantive units nobody has coded yet
 
 
 def coded(
@@ -203,7 +205,15 @@ def coded(
     sources: Sequence[str] = CONFIRMED_SOURCES,
     include_auto: bool = False,
     coder: str | None = None,
+    coded_units: Iterable[Any] | None = None,
 ) -> Coded:
+    """Apply every counting rule once (see the package docstring).
+
+    ``coded_units``: the unit ids that were coded (looked at, with or without a code) in the
+    chosen coding; None means every unit (CSV input, where the codes file is complete).
+    While coding is incomplete, N counts only the respondents whose substantive units were
+    all coded; the others are missing (never "niet genoemd"), and so are their codes.
+    """
     u = prepare_units(units, respondent_column)
     pairs = select_codes(codes, sources=sources, include_auto=include_auto, coder=coder)
     unknown_units = pairs.loc[~member(pairs["unit_id"], u["unit_id"]), "unit_id"].unique()
@@ -240,6 +250,13 @@ def coded(
             labels[c] = c
             parents[c] = None
     subst = u[u["substantive"]]
+    all_resp = pd.unique(subst["respondent_id"])
+    uncoded: frozenset[str] = frozenset()
+    if coded_units is not None:
+        done = member(subst["unit_id"], [str(x) for x in coded_units])
+        uncoded = frozenset(subst.loc[~done, "unit_id"])
+        partly = set(subst.loc[~done, "respondent_id"])
+        subst = subst[~subst["respondent_id"].isin(partly)]
     resp = pd.Index(pd.unique(subst["respondent_id"]), name="respondent_id")
     pairs = pairs.merge(subst[["unit_id", "respondent_id"]], on="unit_id", how="inner")
     return Coded(
@@ -251,6 +268,8 @@ def coded(
         parents=parents,
         defined=defined,
         codebook_name=codebook.name if codebook is not None else None,
+        substantive_respondents=len(all_resp),
+        uncoded_units=uncoded,
     )
 
 

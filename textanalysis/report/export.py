@@ -39,7 +39,7 @@ from .counting import (
     member,
     table_n,
 )
-from .sources import store_tables
+from .sources import store_coding
 from .tables import frequencies
 
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
@@ -247,9 +247,13 @@ def coded_dataset(
     sources: Sequence[str] = CONFIRMED_SOURCES,
     include_auto: bool = False,
     coder: str | None = None,
+    coded_units: Iterable[Any] | None = None,
 ) -> Dataset:
     """The coded data set at ``level`` "respondent" (0/1 per code) or "unit" (one row per unit).
 
+    ``coded_units``: while coding is incomplete, respondents not (fully) coded get ``in_n``
+    0 and missing code variables (SPSS system-missing), never 0 = "niet genoemd"; at unit
+    level an uncoded answer's code variables are missing.
     Counting follows :func:`textanalysis.report.frequencies`, so the column sums of the
     respondent level equal the ``respondents`` of the frequency table.
     """
@@ -263,6 +267,7 @@ def coded_dataset(
         sources=sources,
         include_auto=include_auto,
         coder=coder,
+        coded_units=coded_units,
     )
     order = c.order if codebook is not None else [x for x in c.order if x in set(c.pairs["code"])]
     attrs = [a for a in _attribute_columns(c.units, attributes) if a != respondent_column]
@@ -286,7 +291,7 @@ def coded_dataset(
         for code in order:
             who = hits.loc[hits["code"] == code, "respondent_id"]
             col = pd.array(member(frame["respondent_id"], who).astype("int64"), dtype="Int64")
-            col[~in_n] = pd.NA  # no substantive answer: missing, not "niet genoemd"
+            col[~in_n] = pd.NA  # no substantive answer or not coded: missing, not "niet genoemd"
             frame[code] = col
     else:
         keep = [
@@ -314,7 +319,9 @@ def coded_dataset(
         frame["codes"] = frame["unit_id"].map(joined).fillna("")
         for code in order:
             ids = c.pairs.loc[c.pairs["code"] == code, "unit_id"]
-            frame[code] = pd.array(member(frame["unit_id"], ids).astype("int64"), dtype="Int64")
+            col = pd.array(member(frame["unit_id"], ids).astype("int64"), dtype="Int64")
+            col[member(frame["unit_id"], list(c.uncoded_units))] = pd.NA  # not coded yet
+            frame[code] = col
     frame = _mask_frame(frame.reset_index(drop=True), mask)
     labels = {code: c.labels.get(code, code) for code in order}
     return Dataset(
@@ -397,7 +404,10 @@ def _write_sav(dataset: Dataset, path: Path) -> dict[str, str]:
     }
     value_labels = {mapping[c]: dict(VALUE_LABELS) for c in dataset.code_columns}
     if "in_n" in mapping:
-        value_labels[mapping["in_n"]] = {0: "geen inhoudelijk antwoord", 1: "inhoudelijk antwoord"}
+        value_labels[mapping["in_n"]] = {
+            0: "niet in N (geen inhoudelijk antwoord of nog niet gecodeerd)",
+            1: "in N (inhoudelijk antwoord, gecodeerd)",
+        }
     pyreadstat.write_sav(
         df,
         str(path),
@@ -459,7 +469,7 @@ def export_from_store(
         from .charts import check_chart_path  # noqa: PLC0415 (altair only when a chart is asked)
 
         check_chart_path(chart)  # a bad chart name fails before the data set is written
-    units, codes = store_tables(store, survey, question, wave, coder, include_auto)
+    units, codes, coded, coder = store_coding(store, survey, question, wave, coder, include_auto)
     mapping = export_dataset(
         units,
         codes,
@@ -470,11 +480,14 @@ def export_from_store(
         mask=mask,
         coder=coder,
         include_auto=include_auto,
+        coded_units=coded,
     )
     if chart is not None:
         from .charts import save_chart, top_k_chart  # noqa: PLC0415
 
-        table = frequencies(units, codes, codebook, coder=coder, include_auto=include_auto)
+        table = frequencies(
+            units, codes, codebook, coder=coder, include_auto=include_auto, coded_units=coded
+        )
         table.attrs["question"] = question
         save_chart(top_k_chart(table), chart)
     return mapping

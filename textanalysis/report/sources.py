@@ -12,6 +12,7 @@ from ..codebook import Codebook, load_codebook
 from ..csvio import CsvErrors, explode_codes, read_csv
 from ..errors import ReportError
 from ..ingest import non_substantive_reason
+from .codings import ANY_CODER, coding_codes
 from .counting import (
     CONFIRMED_SOURCES,
     FrequencyTable,
@@ -106,6 +107,22 @@ def store_tables(
     return units, codes
 
 
+def store_coding(
+    store: Any,
+    survey: str,
+    question: str,
+    wave: str | None,
+    coder: str | None,
+    include_auto: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame, set[int], str | None]:
+    """(units, codes, coded unit ids, coder for the counting core) of the chosen coding
+    (:mod:`.codings`: a coder, ``"consensus"`` or :data:`~.codings.ANY_CODER`/None)."""
+    units = store.units(survey, question, wave=wave)
+    check_one_wave(units, question)
+    codes, coded = coding_codes(store, survey, question, wave, coder, include_auto)
+    return units, codes, coded, (None if coder == ANY_CODER else coder)
+
+
 def check_one_wave(units: pd.DataFrame, question: str) -> None:
     """Respondent ids repeat across waves (G001 in 2019 and 2022): never count them together."""
     if "wave" in units:
@@ -129,10 +146,20 @@ def frequencies_from_store(
     include_auto: bool = False,
     sources: Sequence[str] = CONFIRMED_SOURCES,
 ) -> FrequencyTable:
-    """:func:`frequencies` for one question of a stored survey (optionally one wave)."""
-    units, codes = store_tables(store, survey, question, wave, coder, include_auto)
+    """:func:`frequencies` for one question of a stored survey (optionally one wave).
+
+    ``coder``: the coding counted (:mod:`.codings`). N counts the respondents that coding
+    has coded (all of their substantive answers); ``attrs["n_substantive"]`` all of them.
+    """
+    units, codes, coded, who = store_coding(store, survey, question, wave, coder, include_auto)
     table = frequencies(
-        units, codes, codebook, sources=sources, include_auto=include_auto, coder=coder
+        units,
+        codes,
+        codebook,
+        sources=sources,
+        include_auto=include_auto,
+        coder=who,
+        coded_units=coded,
     )
     table.attrs["question"] = question
     table.attrs["survey"] = survey
@@ -151,9 +178,17 @@ def crosstab_from_store(
     coder: str | None = None,
     include_auto: bool = False,
 ) -> pd.DataFrame:
-    """:func:`crosstab` for one question of a stored survey."""
-    units, codes = store_tables(store, survey, question, wave, coder, include_auto)
-    return crosstab(units, codes, attribute, codebook, include_auto=include_auto, coder=coder)
+    """:func:`crosstab` for one question of a stored survey (coded respondents only)."""
+    units, codes, coded, who = store_coding(store, survey, question, wave, coder, include_auto)
+    return crosstab(
+        units,
+        codes,
+        attribute,
+        codebook,
+        include_auto=include_auto,
+        coder=who,
+        coded_units=coded,
+    )
 
 
 def compare_waves_from_store(

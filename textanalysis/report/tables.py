@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -36,6 +37,7 @@ def frequencies(
     sources: Sequence[str] = CONFIRMED_SOURCES,
     include_auto: bool = False,
     coder: str | None = None,
+    coded_units: Iterable[Any] | None = None,
 ) -> FrequencyTable:
     """Respondents, percentage of N, mentions and rank per code (see the module docstring).
 
@@ -45,6 +47,10 @@ def frequencies(
     mentions it), parents are rolled up, and codes outside the codebook are an error.
     Rows are sorted by respondents (descending), ties in codebook order; ``rank`` is
     shared by ties ("min" ranking).
+
+    ``coded_units`` (see :func:`~textanalysis.report.counting.coded`): while coding is
+    incomplete N counts only the coded respondents; ``attrs["n_substantive"]`` is every
+    respondent with a substantive answer, ``attrs["complete"]`` whether all are coded.
     """
     c = coded(
         units,
@@ -54,9 +60,10 @@ def frequencies(
         sources=sources,
         include_auto=include_auto,
         coder=coder,
+        coded_units=coded_units,
     )
     n = len(c.respondents)
-    if n == 0:
+    if c.substantive_respondents == 0:
         raise ReportError(
             "R005",
             "No substantive answers: N=0, so there are no percentages to compute. "
@@ -98,6 +105,9 @@ def frequencies(
     table.attrs.update(
         {
             "n": n,
+            "n_substantive": c.substantive_respondents,
+            "complete": n == c.substantive_respondents,
+            "uncoded_units": len(c.uncoded_units),
             "n_units": int(c.units["substantive"].sum()),
             "note": NOTE,
             "question": question_of(c.units),
@@ -121,6 +131,16 @@ def top_k(table: FrequencyTable, k: int = 8, *, level: str = "all") -> Frequency
     """
     if k < 1:
         raise ReportError("R013", f"k={k} is not a positive number of codes. Use k >= 1.")
+    df = at_level(table, level)
+    out = df[df["respondents"] > 0].head(k)
+    out.attrs = dict(table.attrs)
+    return out
+
+
+def at_level(table: FrequencyTable, level: str = "all") -> FrequencyTable:
+    """The table's rows of one ``level`` (see :func:`top_k`), in the table's order, with
+    ``rank`` recomputed among them: the table the app shows next to the chart, so both
+    rank the same codes in the same order with the same ties."""
     if level not in LEVELS:
         raise ReportError("R013", f"Level '{level}' is unknown. Use one of: {', '.join(LEVELS)}.")
     df = table
@@ -128,12 +148,41 @@ def top_k(table: FrequencyTable, k: int = 8, *, level: str = "all") -> Frequency
         df = df[~df["code"].isin(set(df["parent"].dropna()))]
     elif level == "top" and "parent" in df:
         df = df[df["parent"].isna()]
-    out = df[df["respondents"] > 0].head(k)
+    out = df.copy()
+    if "rank" in out and len(out):
+        out["rank"] = out["respondents"].rank(method="min", ascending=False).astype("int64")
     out.attrs = dict(table.attrs)
     return out
 
 
 # --- cross-tabs ---------------------------------------------------------------------------
+
+
+_NUMBER = re.compile(r"\d+(?:[.\s]\d{3})*(?:,\d+)?")
+_BELOW = ("<", "≤", "minder dan", "kleiner dan", "tot ", "onder ")
+_ABOVE = (">", "≥", "meer dan", "groter dan", "vanaf", "boven ")
+
+
+def _group_key(value: str) -> tuple:
+    """Sort key: by the first number (Dutch thousands dots, decimal comma), "< 20.000" just
+    before 20.000 and "> 100.000" just after; values without a number after, as text."""
+    text = str(value).strip()
+    m = _NUMBER.search(text)
+    if m is None:
+        return (1, 0.0, text.casefold())
+    number = float(re.sub(r"[.\s]", "", m.group()).replace(",", "."))
+    low = text.casefold()
+    if low.startswith(_BELOW):
+        number -= 0.5
+    elif low.startswith(_ABOVE):
+        number += 0.5
+    return (0, number, low)
+
+
+def group_order(values: Iterable[Any]) -> list[str]:
+    """Attribute values in a natural order: numeric-aware for classes such as
+    "< 20.000 inwoners", "20.000 - 50.000", "50.001 - 100.000", "100.001 - 250.000"."""
+    return sorted({str(v) for v in values}, key=_group_key)
 
 
 def _test_for(table: list[list[int]]) -> dict[str, Any]:
@@ -196,6 +245,7 @@ def crosstab(
     coder: str | None = None,
     header: str = "{attribute} {value} (N={n})",
     total_header: str = "Totaal (N={n})",
+    coded_units: Iterable[Any] | None = None,
 ) -> pd.DataFrame:
     """Per group of a respondent attribute the percentage of that group's N, plus a test per code.
 
@@ -203,7 +253,10 @@ def crosstab(
     the total, and ``test`` (``chi2``/``fisher``/``none``), ``statistic``, ``p_value``,
     ``test_valid``, ``test_note``. Respondents without a value for the attribute are left
     out of the groups (their number is in ``attrs["missing"]``) but stay in the total.
-    ``attrs`` also holds ``group_n`` and the raw ``counts`` per group.
+    ``attrs`` also holds ``group_n`` and the raw ``counts`` per group. Groups are in the
+    attribute's order: its categories when it has them, else numeric-aware
+    (:func:`group_order`: "50.001 - 100.000" before "100.001 - 250.000").
+    ``coded_units``: N and the groups count only coded respondents (as :func:`frequencies`).
     """
     if attribute not in units.columns:
         attrs = [
@@ -225,6 +278,7 @@ def crosstab(
         sources=sources,
         include_auto=include_auto,
         coder=coder,
+        coded_units=coded_units,
     )
     n = len(c.respondents)
     if n == 0:
@@ -236,7 +290,7 @@ def crosstab(
     attr = attr.reindex(c.respondents)
     missing = int(attr.isna().sum())
     attr = attr.dropna().astype(str)
-    groups = list(attr.astype("category").cat.categories) if len(attr) else []
+    groups = group_order(attr.unique()) if len(attr) else []
     if isinstance(units[attribute].dtype, pd.CategoricalDtype):
         groups = [str(g) for g in units[attribute].cat.categories if str(g) in set(attr)]
     group_n = {g: int((attr == g).sum()) for g in groups}
