@@ -105,7 +105,7 @@ def _errors_script():
     from textanalysis.errors import CodebookError
 
     with C.toon_fouten("Opslaan lukte niet"):
-        raise CodebookError("C999", "Code '*x*' is [bad](http://evil).")
+        raise CodebookError.rendered("C003", "Code '*x*' is [bad](http://evil).")
     with C.toon_fouten():
         raise RuntimeError("secret /etc/passwd details")
     st.write("verder")
@@ -116,7 +116,7 @@ def test_errors_are_dutch_coded_and_without_traceback():
     assert not at.exception
     coded, generic = (e.value for e in at.error)
     assert coded.startswith("Opslaan lukte niet. Er is een probleem met het codeboek.")
-    assert "Foutcode C999" in coded and "\\[bad\\]" in coded  # markdown in a message is escaped
+    assert "Foutcode C003" in coded and "\\[bad\\]" in coded  # markdown in a message is escaped
     assert "onverwacht" in generic and "secret" not in generic and "RuntimeError" not in generic
     assert at.markdown[-1].value == "verder"  # the page goes on after a caught block
 

@@ -143,7 +143,7 @@ def test_wave_chart_has_n_per_wave_and_geen_data(tmp_path, table):
 def test_bad_chart_path(tmp_path, table):
     with pytest.raises(ReportError, match="R014"):
         save_chart(top_k_chart(table), tmp_path / "chart.pdf")
-    with pytest.raises(ReportError, match="R008"):
+    with pytest.raises(ReportError, match="R049"):
         save_chart(top_k_chart(table), tmp_path / "missing" / "chart.png")
 
 

@@ -100,7 +100,7 @@ CLI_BAD = [
     ("empty.csv", [], "I002"),
     ("header_only.csv", [], "I008"),
     ("binary.csv", [], "I004"),
-    ("xlsx_renamed.csv", [], "I004"),
+    ("xlsx_renamed.csv", [], "I036"),
     ("answers.pdf", [], "I003"),
     ("unknown_column.csv", [], "I009"),
     ("duplicate_columns.csv", [], "I010"),
@@ -111,7 +111,7 @@ CLI_BAD = [
     ("truncated.xlsx", [], "I013"),
     ("unreadable.sav", [], "I014"),
     ("empty.csv", ["--question", "Q58"], "I017"),
-    ("empty.csv", ["--question", "Q58=Q58"], "I017"),
+    ("empty.csv", ["--question", "Q58=Q58"], "I042"),
 ]
 
 

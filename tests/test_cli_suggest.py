@@ -113,7 +113,7 @@ def _run(*args):
 @pytest.mark.parametrize(
     "content, code",
     [
-        ("", "G003"),
+        ("", "G041"),
         ("id,text\n", "G003"),
         ("id,tekst\n1,werkdruk\n", "G004"),
         ("id,text\n1,werkdruk\n1,wachtlijsten\n", "G006"),
@@ -229,7 +229,7 @@ def test_autocode_csv(files):
                "--train", str(files["train"]), "--target-precision", "1.5", "--out", str(out))  # fmt: skip
     assert res.exit_code == 2 and "[G011]" in res.output
     res = _run("autocode", "--codebook", str(files["cb"]), "--target-precision", "0.9")
-    assert res.exit_code == 2 and "[G015]" in res.output
+    assert res.exit_code == 2 and "[G045]" in res.output
 
 
 def test_missing_out_folder_fails_before_any_work(files, tmp_path):

@@ -167,7 +167,7 @@ def test_cli_validate(tmp_path: Path) -> None:
 def test_a_folder_given_as_codebook_is_a_typed_error(tmp_path: Path) -> None:
     # Used to end in an IsADirectoryError traceback.
     res = CliRunner().invoke(main, ["codebook", "validate", str(tmp_path)])
-    assert res.exit_code == 2 and "[C001]" in res.output and "folder" in res.output
+    assert res.exit_code == 2 and "[C061]" in res.output and "folder" in res.output
     assert res.exception is None or isinstance(res.exception, SystemExit)
-    with pytest.raises(CodebookError, match=r"\[C001\].*folder"):
+    with pytest.raises(CodebookError, match=r"\[C061\].*folder"):
         load_codebook(tmp_path)

@@ -19,7 +19,7 @@ from suggest_data import ANSWERS, CODEBOOK
 
 from textanalysis.cli import main
 from textanalysis.csvio import CsvErrors, explode_codes, read_csv, sniff_delimiter, split_codes
-from textanalysis.errors import ReportError
+from textanalysis.errors import Errors, ReportError
 
 VARIANTS = ["long_comma", "semicolon_cell", "comma_cell", "tab_pipe_bom"]
 
@@ -152,7 +152,7 @@ def test_suggest_train_same_for_every_variant(base, tmp_path):
 
 # --- the reader itself -------------------------------------------------------------------
 
-ERR = CsvErrors(ReportError, missing="X1", encoding="X2", empty="X3", parse="X4")
+ERR = CsvErrors(ReportError, Errors.R001, encoding=Errors.R040, empty=Errors.R041, parse=Errors.R042)
 
 
 @pytest.mark.parametrize(
@@ -187,11 +187,11 @@ def test_utf16_and_bom_and_stripped_headers(tmp_path):
 @pytest.mark.parametrize(
     ("data", "code", "words"),
     [
-        (b"id,text\n1,ok\n2,caf\xe9\n", "X2", "line 3"),
-        (b"PK\x03\x04rest-of-a-zip", "X2", "Excel workbook"),
-        (b"\xef\xbb\xbf\r\n", "X3", "is empty"),
-        (b'id,text\n1,"never closed\n', "X4", "not a valid CSV"),
-        (b"id,text\n1,a,b,c\n", "X4", "not a valid CSV"),
+        (b"id,text\n1,ok\n2,caf\xe9\n", "R040", "line 3"),
+        (b"PK\x03\x04rest-of-a-zip", "R040", "Excel workbook"),
+        (b"\xef\xbb\xbf\r\n", "R041", "is empty"),
+        (b'id,text\n1,"never closed\n', "R042", "not a valid CSV"),
+        (b"id,text\n1,a,b,c\n", "R042", "not a valid CSV"),
     ],
 )
 def test_bad_files_are_typed_errors(tmp_path, data, code, words):
@@ -206,7 +206,7 @@ def test_missing_and_folder(tmp_path):
     for p in (tmp_path / "nope.csv", tmp_path):
         with pytest.raises(ReportError) as info:
             read_csv(p, "Codes", ERR)
-        assert info.value.code == "X1"
+        assert info.value.code == "R001"
 
 
 @pytest.mark.parametrize(

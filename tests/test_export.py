@@ -225,9 +225,9 @@ def test_masking_before_export(tmp_path, units, codes):
 
 
 def test_bad_export_arguments(tmp_path, units, codes):
-    with pytest.raises(ReportError, match="R007"):
+    with pytest.raises(ReportError, match="R048"):
         export_dataset(units, codes, tmp_path / "x.pdf")
-    with pytest.raises(ReportError, match="R007"):
+    with pytest.raises(ReportError, match="R047"):
         coded_dataset(units, codes, level="code")
     with pytest.raises(ReportError, match="R008"):
         export_dataset(units, codes, tmp_path / "nope" / "x.csv")
@@ -257,7 +257,7 @@ def test_bad_chart_name_fails_before_the_data_set_is_written(tmp_path):
         store.import_result(make_result(n_respondents=3), "peiling", "2022")
         with pytest.raises(ReportError, match=r"\[R014\].*chart\.pdf"):
             export_from_store(store, "peiling", "Q58", out, chart=tmp_path / "chart.pdf")
-        with pytest.raises(ReportError, match="R008"):
+        with pytest.raises(ReportError, match="R049"):
             export_from_store(store, "peiling", "Q58", out, chart=tmp_path / "nope" / "c.png")
     assert not out.exists()
 

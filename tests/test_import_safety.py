@@ -216,7 +216,7 @@ def test_question_survey_and_wave_ids_differing_in_case_reuse_the_stored_ones(db
 
 def test_two_question_ids_differing_only_in_case_are_refused(db, tmp_path):
     two = "resp;klasse;Q1;Q2\nR1;klein;a;b\n"
-    line = _refused(tmp_path, db, "I017", "two.csv", two, "--question", "q1=Q2", "--wave", "9")
+    line = _refused(tmp_path, db, "I045", "two.csv", two, "--question", "q1=Q2", "--wave", "9")
     assert "case-insensitively" in line
 
 

@@ -116,11 +116,11 @@ def test_column_names_match_case_insensitively_and_suggest(tmp_path):
 
 def test_column_used_twice_is_refused(tmp_path):
     path = _write_csv(tmp_path / "e.csv")
-    with pytest.raises(IngestError, match=r"\[I017\].*'Q58' is used both"):
+    with pytest.raises(IngestError, match=r"\[I046\].*'Q58' is used both"):
         ingest_file(path, "respondent", {"Q58": "Q58", "Q58b": "Q58"})
-    with pytest.raises(IngestError, match=r"\[I017\]"):
+    with pytest.raises(IngestError, match=r"\[I047\]"):
         ingest_file(path, "respondent", {"Q58": "Q58"}, ["respondent"])
-    with pytest.raises(IngestError, match=r"\[I017\].*No question"):
+    with pytest.raises(IngestError, match=r"\[I043\].*No question"):
         ingest_file(path, "respondent", {})
 
 
@@ -253,7 +253,7 @@ BAD_CASES = [
     ("empty.csv", {}, "I002", "is empty"),
     ("header_only.csv", {}, "I008", "no answer rows"),
     ("binary.csv", {}, "I004", "binary file"),
-    ("xlsx_renamed.csv", {}, "I004", "renamed to .csv"),
+    ("xlsx_renamed.csv", {}, "I036", "renamed to .csv"),
     ("answers.pdf", {}, "I003", "unsupported extension"),
     (
         "unknown_column.csv",
@@ -317,7 +317,7 @@ def test_attribute_named_like_a_store_column_is_refused(tmp_path):
     # masking: unmasked answers were stored under masking=discard-original.
     rows = [["respondent", "Q58", "original_text"], ["G001", "Bel Jan op 06-12345678", "x"]]
     path = _write_csv(tmp_path / "o.csv", rows)
-    with pytest.raises(IngestError, match=r"\[I017\].*'original_text' has a reserved name"):
+    with pytest.raises(IngestError, match=r"\[I048\].*'original_text' has a reserved name"):
         ingest_file(path, "respondent", Q, ["original_text"])
 
 

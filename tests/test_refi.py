@@ -135,7 +135,7 @@ def test_bad_qdc_gives_typed_error(text: str, code: str) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(CodebookError, match=r"\[C030\]"):
+    with pytest.raises(CodebookError, match=r"\[C067\]"):
         import_qdc(tmp_path / "nope.qdc")
     with pytest.raises(CodebookError, match=r"\[C030\]"):
         export_qdc(load_codebook(CODEBOOKS[0]), tmp_path / "no_dir" / "x.qdc")

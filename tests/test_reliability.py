@@ -203,7 +203,7 @@ def test_no_shared_units() -> None:
     [
         (pd.DataFrame({"id": ["1"], "label": ["a"], "coder": ["x"]}), "K001", "code"),
         (pd.DataFrame(columns=["id", "code", "coder"]), "K002", "no rows"),
-        (pd.DataFrame(), "K002", "empty"),
+        (pd.DataFrame(), "K025", "empty"),
         (
             pd.DataFrame({"id": ["", "2"], "code": ["a", "b"], "coder": ["x", "y"]}),
             "K003",
@@ -336,7 +336,7 @@ def test_sample_stratified_by_first_coders_codes() -> None:
 
 @pytest.mark.parametrize(
     ("kw", "code"),
-    [({}, "K011"), ({"fraction": 1.5}, "K011"), ({"n": 5, "strata": "geen"}, "K012")],
+    [({}, "K011"), ({"fraction": 1.5}, "K028"), ({"n": 5, "strata": "geen"}, "K012")],
 )
 def test_sample_bad_arguments(kw: dict, code: str) -> None:
     with pytest.raises(ReliabilityError) as exc:
@@ -413,7 +413,7 @@ def test_adjudicate_rejects_bad_input_and_keeps_the_store_unchanged(store) -> No
     cb = parse_codebook("name: t\ncodes:\n  - id: wachtlijst\n    label: Wachtlijsten\n")
     for kwargs, code in [
         ({"decision": "misschien", "adjudicator": "carla"}, "K013"),
-        ({"decision": "applied", "adjudicator": " "}, "K014"),
+        ({"decision": "applied", "adjudicator": " "}, "K031"),
         ({"decision": "applied", "adjudicator": "consensus"}, "K014"),
     ]:
         with pytest.raises(ReliabilityError) as exc:
@@ -421,7 +421,7 @@ def test_adjudicate_rejects_bad_input_and_keeps_the_store_unchanged(store) -> No
         assert exc.value.code == code
     with pytest.raises(ReliabilityError) as exc:
         adjudicate(store, uid, "onbekend", "applied", "carla", codebook=cb)
-    assert exc.value.code == "K005" and "wachtlijst" in str(exc.value)
+    assert exc.value.code == "K026" and "wachtlijst" in str(exc.value)
     assert store.decisions().empty
     with pytest.raises(ReliabilityError) as exc:
         assign_double_coding(store, "peiling", "Q60", "anna", n=3, first_coder="anna")

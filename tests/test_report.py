@@ -204,7 +204,7 @@ def test_coder_and_consensus(units):
     assert cons.loc["samenwerking", "respondents"] == 1
     ann = frequencies(units, codes, coder="ann").set_index("code")
     assert list(ann.index) == ["preventie"]
-    with pytest.raises(ReportError, match=r"R012.*'carol'.*ann"):
+    with pytest.raises(ReportError, match=r"R053.*'carol'.*ann"):
         frequencies(units, codes, coder="carol")
 
 
@@ -297,7 +297,7 @@ def test_crosstab_missing_attribute_values_and_unknown_attribute(units, codes):
     assert ct.attrs["missing"] == 1
     assert ct.attrs["group_n"] == {"ja": 1, "nee": 2}
     assert "Totaal (N=4)" in ct.columns
-    with pytest.raises(ReportError, match=r"R006.*'inwonersklasse'.*G40"):
+    with pytest.raises(ReportError, match=r"R046.*'inwonersklasse'.*G40"):
         crosstab(units, codes, "inwonersklasse")
 
 
@@ -352,5 +352,5 @@ def test_wave_comparison_from_units_with_wave_column(units, codes):
     assert row.loc["wijkgericht", "2019 (N=2)"] == 50
     assert row.loc["wijkgericht", "2022 (N=4)"] == 25
     assert row.loc["jeugd", "2019 (N=2)"] == NO_DATA
-    with pytest.raises(ReportError, match="R009"):
+    with pytest.raises(ReportError, match="R050"):
         compare_waves(units, codes)

@@ -127,7 +127,7 @@ def test_import_is_one_transaction(store, monkeypatch):
 
 
 def test_import_rejects_bad_input(store):
-    with pytest.raises(StoreError, match=r"\[S008\].*units"):
+    with pytest.raises(StoreError, match=r"\[S031\].*units"):
         store.import_result(object(), "peiling", "2022")
     bad = make_result()
     bad.units = bad.units.drop(columns=["unit_index"])
@@ -135,7 +135,7 @@ def test_import_rejects_bad_input(store):
         store.import_result(bad, "peiling", "2022")
     dup = make_result()
     dup.units = pd.concat([dup.units, dup.units.iloc[[0]]], ignore_index=True)
-    with pytest.raises(StoreError, match=r"\[S008\].*twice"):
+    with pytest.raises(StoreError, match=r"\[S033\].*twice"):
         store.import_result(dup, "peiling", "2022")
     with pytest.raises(StoreError, match=r"\[S013\]"):
         store.import_result(make_result(), " ", "2022")
@@ -253,7 +253,7 @@ def test_unit_filters(loaded):
 def test_unknown_scope_names_the_value(loaded):
     with pytest.raises(StoreError, match=r"\[S006\] Survey 'enquete'.*peiling"):
         loaded.units("enquete", "Q58")
-    with pytest.raises(StoreError, match=r"\[S006\] Wave '2030'.*2019, 2022"):
+    with pytest.raises(StoreError, match=r"\[S030\] Wave '2030'.*2019, 2022"):
         loaded.units("peiling", "Q58", "2030")
     with pytest.raises(StoreError, match=r"\[S007\] Question 'Q99'.*Q58, Q60"):
         loaded.units("peiling", "Q99")
@@ -272,7 +272,7 @@ def test_record_decision_validates(loaded):
         loaded.record_decision(uid, "c", "anna", source="robot")
     with pytest.raises(StoreError, match=r"\[S005\] Unit id 987654 "):
         loaded.record_decision(987654, "c", "anna")
-    with pytest.raises(StoreError, match=r"\[S005\] Unit id 'abc'"):
+    with pytest.raises(StoreError, match=r"\[S028\] Unit id 'abc'"):
         loaded.record_decision("abc", "c", "anna")
     with pytest.raises(StoreError, match=r"\[S013\]"):
         loaded.record_decision(uid, "c", "  ")
@@ -401,7 +401,7 @@ def test_codebook_versions(store):
         store.load_codebook(question="Q53")
     with pytest.raises(StoreError, match=r"\[S011\] No codebook version 'nope'"):
         store.load_codebook(version="nope")
-    with pytest.raises(StoreError, match=r"\[S011\].*dict"):
+    with pytest.raises(StoreError, match=r"\[S042\].*dict"):
         store.save_codebook({"name": "x"})
 
 
@@ -585,14 +585,14 @@ def test_restore_refuses_nonempty_and_damaged(store, tmp_path):
         truncated.write_text(
             "\n".join(out.read_text(encoding="utf-8").splitlines()[:-3]) + "\n", encoding="utf-8"
         )
-        with pytest.raises(StoreError, match=r"\[S010\].*incomplete"):
+        with pytest.raises(StoreError, match=r"\[S040\].*incomplete"):
             empty.restore(truncated)
         assert empty.is_empty()  # nothing half-restored
         junk = tmp_path / "junk.csv"
         junk.write_text("id,code\n1,a\n", encoding="utf-8")
-        with pytest.raises(StoreError, match=r"\[S010\].*not a textanalysis export"):
+        with pytest.raises(StoreError, match=r"\[S035\].*not a textanalysis export"):
             empty.restore(junk)
-        with pytest.raises(StoreError, match=r"\[S010\].*does not exist"):
+        with pytest.raises(StoreError, match=r"\[S037\].*does not exist"):
             empty.restore(tmp_path / "missing.jsonl")
         assert empty.is_empty()
         # A row that is valid JSON but not an object: a typed error, nothing restored.
@@ -604,7 +604,7 @@ def test_restore_refuses_nonempty_and_damaged(store, tmp_path):
         ):
             damaged = tmp_path / "damaged.jsonl"
             damaged.write_text("\n".join([lines[0], bad_row, *lines[1:]]) + "\n", encoding="utf-8")
-            with pytest.raises(StoreError, match=r"\[S010\] Line 2 .*not a valid export row"):
+            with pytest.raises(StoreError, match=r"\[S038\] Line 2 .*not a valid export row"):
                 empty.restore(damaged)
             assert empty.is_empty()
 

@@ -82,7 +82,7 @@ def test_demo_with_a_bad_manifest_is_one_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("imports:\n  - file: x.csv\n    survey: s\n", encoding="utf-8")
     result = _run("demo", "--db", str(tmp_path / "d.db"), "--manifest", str(bad))
-    _one_line_error(result, "S015")
+    _one_line_error(result, "S047")
     assert "wave, id_column, questions" in result.stderr
 
 
@@ -141,7 +141,7 @@ def test_restore_errors_in_a_real_process(tmp_path):
     )
     assert proc.returncode == 2, proc.stderr
     assert (
-        proc.stderr.strip().startswith("Error: [S010]")
+        proc.stderr.strip().startswith("Error: [S035]")
         and len(proc.stderr.strip().splitlines()) == 1
     )
     assert "not a textanalysis export" in proc.stderr
@@ -152,11 +152,11 @@ def test_restore_errors_in_a_real_process(tmp_path):
         "--db",
         str(tmp_path / "r.db"),
     )
-    _one_line_error(out, "S010")
+    _one_line_error(out, "S034")
     header = {"format": "textanalysis-export", "format_version": 99}
     future = tmp_path / "future.jsonl"
     future.write_text(json.dumps(header) + "\n", encoding="utf-8")
-    _one_line_error(_run("restore", str(future), "--db", str(tmp_path / "r.db")), "S010")
+    _one_line_error(_run("restore", str(future), "--db", str(tmp_path / "r.db")), "S036")
 
 
 def test_help_lists_the_commands():
@@ -209,11 +209,11 @@ def test_demo_manifest_codebook_or_gold_entry_without_keys_is_one_line(tmp_path)
     )
     bad.write_text(imports + "codebooks:\n  - question: Q\n", encoding="utf-8")
     result = _run("demo", "--db", str(tmp_path / "d.db"), "--manifest", str(bad))
-    _one_line_error(result, "S015")
+    _one_line_error(result, "S047")
     assert "Codebook entry 0" in result.stderr and "lacks file" in result.stderr
     bad.write_text(imports + "gold:\n  - {question: Q, survey: s}\n", encoding="utf-8")
     result = _run(
         "demo", "--db", str(tmp_path / "d.db"), "--manifest", str(bad), "--with-gold-codes"
     )
-    _one_line_error(result, "S015")
+    _one_line_error(result, "S047")
     assert "Gold entry 0" in result.stderr and "lacks wave, codes" in result.stderr

@@ -237,7 +237,7 @@ def test_defaults_scale_with_n():
     ("kwargs", "code"),
     [
         ({"n_topics": 1}, "T005"),
-        ({"n_topics": 40}, "T005"),
+        ({"n_topics": 40}, "T043"),
         ({"seed": -1}, "T014"),
         ({"seed": 2**32}, "T014"),
     ],
@@ -389,7 +389,7 @@ def test_uncovered_units_keeps_units_without_any_code():
     )
     codes = pd.DataFrame({"unit_id": [2], "code": ["x"]})
     assert uncovered_units(units, codes)["unit_id"].tolist() == [1, 4]
-    with pytest.raises(TopicsError, match=r"\[T011\]"):
+    with pytest.raises(TopicsError, match=r"\[T046\]"):
         uncovered_units(units, pd.DataFrame({"code": ["x"]}))
 
 
@@ -407,7 +407,7 @@ def test_runs_are_saved_and_loaded_from_the_store(fast_result, tmp_path):
         with pytest.raises(TopicsError, match=r"\[T008\]"):
             load_saved_run(store, run_id + 100)
         other = store.record_run("suggest", {"x": 1}, {"y": 2})
-        with pytest.raises(TopicsError, match=r"\[T008\].*'suggest'"):
+        with pytest.raises(TopicsError, match=r"\[T044\].*'suggest'"):
             load_saved_run(store, other)
 
 

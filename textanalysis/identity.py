@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import AppError
+from .errors import AppError, Errors
 
 GOLD_CODER = "gold"
 CONSENSUS_CODER = "consensus"
@@ -52,18 +52,19 @@ def check_coder_name(name: Any, *, what: str = "coder name") -> str:
     text = str(name if name is not None else "").strip()
     if text.casefold() in RESERVED_CODERS:
         raise AppError(
-            "A001",
-            f"The {what} '{text}' is reserved: '{GOLD_CODER}' holds the demo's gold codes and "
-            f"'{CONSENSUS_CODER}' the adjudicated codes, written only by the demo and adjudication. "
-            "Use your own name.",
+            Errors.A001,
+            what=what,
+            text=text,
+            gold_coder=GOLD_CODER,
+            consensus_coder=CONSENSUS_CODER,
         )
     if not text:
-        raise AppError("A001", f"The {what} is empty. Give your own name.")
+        raise AppError(Errors.A005, what=what)
     if len(text) > MAX_CODER_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise AppError(
-            "A001",
-            f"The {what} is longer than {MAX_CODER_LENGTH} characters or holds control "
-            "characters. Give a plain name.",
+            Errors.A006,
+            what=what,
+            limit=MAX_CODER_LENGTH,
         )
     return text
 
@@ -88,9 +89,9 @@ def login_config(env: Mapping[str, str] | None = None) -> LoginConfig:
         return LoginConfig()
     if not _HEADER_NAME.match(header):
         raise AppError(
-            "A004",
-            f"{AUTH_HEADER_ENV}={header!r} is not an HTTP header name. "
-            "Set it to the header your login proxy sends, e.g. X-Forwarded-User.",
+            Errors.A004,
+            auth_header_env=AUTH_HEADER_ENV,
+            header=header,
         )
     return LoginConfig(header=header)
 
@@ -111,10 +112,9 @@ def coder_from_headers(headers: Mapping[str, Any] | None, header: str) -> str:
     user = str(value or "").strip()
     if not user:
         raise AppError(
-            "A002",
-            f"This request carries no '{header}' header: the app is set up for a team login "
-            f"({AUTH_HEADER_ENV}={header}), so it must be opened through the login proxy. "
-            "Open the app's address of your organisation, or ask its administrator.",
+            Errors.A002,
+            header=header,
+            auth_header_env=AUTH_HEADER_ENV,
         )
     return check_coder_name(user, what=f"user name in header '{header}'")
 
@@ -128,7 +128,5 @@ def coder_from_oidc(claims: Mapping[str, Any] | None) -> str:
         if value:
             return check_coder_name(value, what=f"login {key}")
     raise AppError(
-        "A003",
-        "The login provider gave no e-mail address, preferred_username or name for this user. "
-        "Ask its administrator to include the 'email' or 'profile' scope.",
+        Errors.A003,
     )

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .embed import text_key as text_hash  # one text hash for parses, embeddings and units
-from .errors import NlpError
+from .errors import Errors, NlpError
 
 FULL_PIPELINE = "nl_core_news_md"
 OFFLINE_NAME = "nl_offline_simplemma"
@@ -314,10 +314,9 @@ def _load(target: str) -> Language:
         return spacy.load(target)
     except OSError as exc:
         raise NlpError(
-            "N001",
-            f"spaCy pipeline '{target}' is not installed ({exc.__class__.__name__}). "
-            f"Install it with `python -m spacy download {target}`, or use the offline pipeline "
-            "(load_pipeline('offline')).",
+            Errors.N001,
+            target=target,
+            exc_type=exc.__class__.__name__,
         ) from None
 
 

@@ -52,7 +52,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import PrivacyError
+from .errors import Errors, PrivacyError
 
 ALL_KINDS: tuple[str, ...] = (
     "person",
@@ -128,9 +128,9 @@ def parse_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
     unknown = [k for k in items if k not in ALL_KINDS]
     if unknown:
         raise PrivacyError(
-            "P001",
-            f"Unknown kind(s) of personal data: {', '.join(repr(k) for k in unknown)}. "
-            f"Valid kinds: {', '.join(ALL_KINDS)} (or 'all').",
+            Errors.P001,
+            unknown=", ".join(repr(k) for k in unknown),
+            all_kinds=", ".join(ALL_KINDS),
         )
     return tuple(dict.fromkeys(items))
 
@@ -947,9 +947,9 @@ def mask_frame(
     ks = parse_kinds(kinds)
     if column not in df.columns:
         raise PrivacyError(
-            "P002",
-            f"Column '{column}' not found; columns: {', '.join(map(str, df.columns)) or '(none)'}. "
-            f"Name the answer text column '{column}'.",
+            Errors.P025,
+            column=column,
+            columns=", ".join(map(str, df.columns)) or "(none)",
         )
     run = _memo_masker(ks)
     out = df.copy()
@@ -975,8 +975,9 @@ def apply_masking(
         return units_df.copy()
     if policy not in POLICIES:
         raise PrivacyError(
-            "P003",
-            f"Unknown masking policy '{policy}'. Use one of: {', '.join(POLICIES)} (or none).",
+            Errors.P003,
+            policy=policy,
+            policies=", ".join(POLICIES),
         )
     run = _memo_masker(parse_kinds(kinds))
     out = units_df.copy()
@@ -1009,8 +1010,9 @@ def import_masking(choice: str | None, surveys: pd.DataFrame | None, survey: str
     if choice not in (None, "auto"):
         if choice not in IMPORT_MASKING_CHOICES:
             raise PrivacyError(
-                "P003",
-                f"Unknown masking policy '{choice}'. Use one of: {', '.join(IMPORT_MASKING_CHOICES)}.",
+                Errors.P026,
+                choice=choice,
+                import_masking_choices=", ".join(IMPORT_MASKING_CHOICES),
             )
         return None if choice == "none" else choice
     if surveys is None or surveys.empty or "survey" not in surveys.columns:
@@ -1125,13 +1127,17 @@ def mask_command(answers: str | Path, out: str | Path, kinds: str | None = None)
     from .csvio import CsvErrors, check_out, read_csv, write_csv  # noqa: PLC0415 (the one CLI CSV reader/writer)
 
     ks = parse_kinds(kinds)  # unknown kinds and a missing output folder fail before any work
-    out = check_out(out, PrivacyError, "P024")
-    table = read_csv(answers, "ANSWERS", CsvErrors(PrivacyError, "P020", "P022", "P021", "P023"))
+    out = check_out(out, PrivacyError, Errors.P024)
+    table = read_csv(
+        answers,
+        "ANSWERS",
+        CsvErrors(PrivacyError, Errors.P020, Errors.P022, Errors.P021, Errors.P023),
+    )
     if "text" not in table.columns:
         raise PrivacyError(
-            "P002",
-            f"ANSWERS file '{answers}' has no 'text' column; columns: {', '.join(map(str, table.columns))}. "
-            "Name the answer text column 'text'.",
+            Errors.P002,
+            answers=answers,
+            columns=", ".join(map(str, table.columns)),
         )
     result = mask_frame(table, "text", ks)
     write_csv(result, out)  # formula-looking cells neutralised, as in every CSV the tool writes

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import ReliabilityError
+from .errors import Errors, ReliabilityError
 from .identity import CONSENSUS_CODER, check_coder_name, is_reserved_coder
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,9 +56,8 @@ def normalize_codes(codes_long: pd.DataFrame, *, source: str = "codes") -> pd.Da
     """
     if codes_long is None or len(codes_long.columns) == 0:
         raise ReliabilityError(
-            "K002",
-            f"'{source}' is empty: no header and no rows. Give a CSV with columns id,code,coder "
-            "and one row per (unit, code, coder).",
+            Errors.K025,
+            source=source,
         )
     df = codes_long.copy()
     if "unit_id" in df.columns and "id" not in df.columns:
@@ -66,15 +65,15 @@ def normalize_codes(codes_long: pd.DataFrame, *, source: str = "codes") -> pd.Da
     missing = [c for c in REQUIRED_CODE_COLUMNS if c not in df.columns]
     if missing:
         raise ReliabilityError(
-            "K001",
-            f"'{source}' lacks column(s) {', '.join(missing)}; found: "
-            f"{', '.join(map(str, df.columns)) or '(none)'}. "
-            "Use a long table with columns id,code,coder (empty code = looked at, no code).",
+            Errors.K001,
+            source=source,
+            missing=", ".join(missing),
+            columns=", ".join(map(str, df.columns)) or "(none)",
         )
     if df.empty:
         raise ReliabilityError(
-            "K002",
-            f"'{source}' has a header but no rows. Add one row per (unit, code, coder).",
+            Errors.K002,
+            source=source,
         )
     df = df[REQUIRED_CODE_COLUMNS].copy()
     for col in REQUIRED_CODE_COLUMNS:
@@ -82,16 +81,18 @@ def normalize_codes(codes_long: pd.DataFrame, *, source: str = "codes") -> pd.Da
     blank_id = df.index[df["id"] == ""].tolist()
     if blank_id:
         raise ReliabilityError(
-            "K003",
-            f"'{source}' has {len(blank_id)} row(s) without an id (first at data row "
-            f"{blank_id[0] + 1}). Every row needs the answer id it codes.",
+            Errors.K003,
+            source=source,
+            n_blank_id=len(blank_id),
+            blank_id=blank_id[0] + 1,
         )
     blank_coder = df.index[df["coder"] == ""].tolist()
     if blank_coder:
         raise ReliabilityError(
-            "K004",
-            f"'{source}' has {len(blank_coder)} row(s) without a coder (first at data row "
-            f"{blank_coder[0] + 1}). Fill in who coded the unit.",
+            Errors.K004,
+            source=source,
+            n_blank_coder=len(blank_coder),
+            blank_coder=blank_coder[0] + 1,
         )
     before = len(df)
     df = df.drop_duplicates().reset_index(drop=True)
@@ -115,9 +116,11 @@ def check_codes_known(codes: pd.DataFrame, codebook: Codebook, *, source: str = 
     if unknown:
         shown = ", ".join(known[:40]) + (f" (+{len(known) - 40} more)" if len(known) > 40 else "")
         raise ReliabilityError(
-            "K005",
-            f"Code(s) {', '.join(repr(u) for u in unknown)} in '{source}' not in codebook "
-            f"'{codebook.name}'. Known codes: {shown}. Fix the code ids or add them to the codebook.",
+            Errors.K005,
+            u=", ".join(repr(u) for u in unknown),
+            source=source,
+            codebook=codebook.name,
+            shown=shown,
         )
 
 
@@ -130,9 +133,10 @@ def check_ids_known(
     if unknown:
         shown = ", ".join(repr(u) for u in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         raise ReliabilityError(
-            "K006",
-            f"{len(unknown)} answer id(s) in '{source}' are not known answers: {shown}. "
-            "Check that the codes belong to this survey/question.",
+            Errors.K006,
+            n_unknown=len(unknown),
+            source=source,
+            shown=shown,
         )
 
 
@@ -230,17 +234,17 @@ def agreement(
         check_codes_known(codes, codebook, source=source)
     if (codes["code"] == ALL).any():
         raise ReliabilityError(
-            "K015",
-            f"'{source}' uses the code id '{ALL}', which names the overall row of the agreement "
-            "table. Rename that code in the codebook and the codes file.",
+            Errors.K015,
+            source=source,
+            all=ALL,
         )
     sets = code_sets(codes)
     coders = sorted(sets)
     if len(coders) < 2:
         raise ReliabilityError(
-            "K007",
-            f"'{source}' has codes of only one coder ({', '.join(coders) or 'none'}). Agreement needs "
-            "at least two coders who coded the same units (double coding).",
+            Errors.K007,
+            source=source,
+            coders=", ".join(coders) or "none",
         )
     # Units looked at by >=2 coders (alpha) and by every coder (percent agreement, kappa).
     seen: dict[str, int] = {}
@@ -340,8 +344,9 @@ def draw_double_sample(
     id_col = id_column or ("unit_id" if "unit_id" in units.columns else "id")
     if id_col not in units.columns:
         raise ReliabilityError(
-            "K010",
-            f"Units have no id column '{id_col}'; found: {', '.join(map(str, units.columns))}.",
+            Errors.K010,
+            id_col=id_col,
+            columns=", ".join(map(str, units.columns)),
         )
     pool = units
     if substantive_only and "substantive" in pool.columns:
@@ -350,18 +355,15 @@ def draw_double_sample(
     total = len(pool)
     if (fraction is None) == (n is None):
         raise ReliabilityError(
-            "K011",
-            "Give either a fraction (e.g. 0.2) or a number of units (n), not both or neither.",
+            Errors.K011,
         )
     if fraction is not None:
         if not 0 < fraction <= 1:
-            raise ReliabilityError(
-                "K011", f"Fraction {fraction} is not in (0, 1]. Use e.g. 0.2 for 20%."
-            )
+            raise ReliabilityError(Errors.K028, fraction=fraction)
         n = max(1, round(fraction * total)) if total else 0
     assert n is not None
     if n < 0:
-        raise ReliabilityError("K011", f"Number of units {n} is negative. Use a positive number.")
+        raise ReliabilityError(Errors.K029, n=n)
     n = min(n, total)
     if n == 0:
         return pool.iloc[0:0].copy()
@@ -372,8 +374,9 @@ def draw_double_sample(
     if isinstance(strata, str):
         if strata not in pool.columns:
             raise ReliabilityError(
-                "K012",
-                f"Stratum column '{strata}' not in the units; found: {', '.join(map(str, pool.columns))}.",
+                Errors.K012,
+                strata=strata,
+                columns=", ".join(map(str, pool.columns)),
             )
         labels = pool[strata].astype(str).fillna("(leeg)")
     else:
@@ -550,9 +553,9 @@ def store_agreement(
     codes = codes_long_from_store(store, survey, question, wave, coders=coders)
     if codes.empty:
         raise ReliabilityError(
-            "K008",
-            f"No coding decisions for question '{question}' of survey '{survey}'. Code the units "
-            "(and let a second coder code a double-coding sample) first.",
+            Errors.K008,
+            question=question,
+            survey=survey,
         )
     return agreement(codes, codebook, source=f"{survey}/{question}")
 
@@ -580,22 +583,22 @@ def assign_double_coding(
     second_coder = check_coder_name(second_coder, what="second coder")  # [A001] gold/consensus
     if first_coder is not None and str(first_coder) == str(second_coder):
         raise ReliabilityError(
-            "K009",
-            f"The second coder '{second_coder}' is the first coder. Choose another person for double coding.",
+            Errors.K009,
+            second_coder=second_coder,
         )
     units = store.units(survey, question, wave, substantive=True, coded_by=first_coder)
     if units.empty:
         who = f" coded by '{first_coder}'" if first_coder else ""
         raise ReliabilityError(
-            "K008",
-            f"No substantive units{who} for question '{question}' of survey '{survey}' to sample from.",
+            Errors.K027,
+            who=who,
+            question=question,
+            survey=survey,
         )
     strata_arg: Any = strata
     if strata == "codes":
         if first_coder is None:
-            raise ReliabilityError(
-                "K012", "Stratifying by codes needs the first coder's name (first_coder=...)."
-            )
+            raise ReliabilityError(Errors.K030)
         codes = store.current_codes(survey=survey, question=question, wave=wave, coder=first_coder)
         codes = codes.rename(columns={"unit_id": "id"})[["id", "code", "coder"]]
         strata_arg = strata_from_codes(codes) if not codes.empty else {}
@@ -654,24 +657,21 @@ def adjudicate(
     Returns the decision_id.
     """
     if decision not in ("applied", "rejected"):
-        raise ReliabilityError(
-            "K013", f"Decision '{decision}' is not known. Use 'applied' (code holds) or 'rejected'."
-        )
+        raise ReliabilityError(Errors.K013, decision=decision)
     if not adjudicator or not str(adjudicator).strip():
-        raise ReliabilityError(
-            "K014", "The adjudicator's name is empty. Say who made the final decision."
-        )
+        raise ReliabilityError(Errors.K031)
     if is_reserved_coder(adjudicator):
         raise ReliabilityError(
-            "K014",
-            f"Use your own name as adjudicator, not the reserved '{str(adjudicator).strip()}'.",
+            Errors.K014,
+            adjudicator=str(adjudicator).strip(),
         )
     if codebook is not None:
-        from .codebook import unknown_code_error  # noqa: PLC0415
-
         if code not in codebook.code_ids:
-            err = unknown_code_error(code, codebook)
-            raise ReliabilityError("K005", err.message)
+            raise ReliabilityError(
+                Errors.K026,
+                code=code,
+                codebook=codebook.name,
+            )
     decision_id = store.record_decision(
         unit_id, code, CONSENSUS_CODER, decision=decision, source="adjudicated"
     )
@@ -683,25 +683,21 @@ def adjudicate(
 
 
 # --- CSV entry points (CLI) --------------------------------------------------------------
-def read_csv_table(
-    path: str | Path, what: str, error: type[Exception] = ReliabilityError, prefix: str = "K"
-) -> pd.DataFrame:
+def read_csv_table(path: str | Path, what: str) -> pd.DataFrame:
     """Read a CLI CSV with the one shared reader (:mod:`textanalysis.csvio`): ``,`` ``;`` or tab,
-    UTF-8/UTF-16. Errors name the file: ``[{prefix}020]`` missing, ``021`` empty, ``022`` not
-    UTF-8, ``023`` not a valid CSV."""
+    UTF-8/UTF-16. Errors name the file: K020 missing, K021 empty, K022 not UTF-8, K023 not a
+    valid CSV."""
     from .csvio import CsvErrors, read_csv  # noqa: PLC0415
 
-    codes = CsvErrors(error, f"{prefix}020", f"{prefix}022", f"{prefix}021", f"{prefix}023")  # type: ignore[arg-type]
+    codes = CsvErrors(ReliabilityError, Errors.K020, Errors.K022, Errors.K021, Errors.K023)
     return read_csv(path, what, codes)
 
 
-def check_out_folder(
-    path: str | Path, error: type[Exception] = ReliabilityError, prefix: str = "K"
-) -> Path:
-    """``path`` as a Path when its folder exists, else ``[{prefix}024]`` (before any work is done)."""
+def check_out_folder(path: str | Path) -> Path:
+    """``path`` as a Path when its folder exists, else K024 (before any work is done)."""
     from .csvio import check_out  # noqa: PLC0415
 
-    return check_out(path, error, f"{prefix}024")  # type: ignore[arg-type]
+    return check_out(path, ReliabilityError, Errors.K024)
 
 
 def agreement_command(

@@ -63,12 +63,10 @@ def export_qdc_command(codebook_file: str, out: str) -> None:
 def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -> None:
     """Read a REFI-QDA .qdc codebook and write it as codebook YAML."""
     from ..codebook.refi import import_qdc, write_atomic
-    from ..errors import CodebookError
+    from ..errors import CodebookError, Errors
 
     if Path(out).exists() and not force:
-        raise CodebookError(
-            "C036", f"'{out}' already exists. Choose another --out or add --force to overwrite it."
-        )
+        raise CodebookError(Errors.C036, out=out)
     cb = import_qdc(qdc_file, name=name)
     write_atomic(out, cb.to_yaml(), "codebook YAML")
     click.echo(f"{len(cb.code_ids)} codes of '{cb.name}' -> {out}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import IngestError
+from ..errors import Errors, IngestError
 from ..ingest import DUPLICATE_POLICIES, ON_CHANGE_POLICIES
 from . import db_option, friendly, main
 
@@ -18,13 +18,13 @@ def _parse_questions(specs: tuple[str, ...]) -> dict[str, str]:
         qid, sep, column = spec.partition("=")
         if not sep or not qid.strip() or not column.strip():
             raise IngestError(
-                "I017",
-                f"--question '{spec}' is not QID=COLUMN. Write it like --question Q58=q58_antwoord.",
+                Errors.I017,
+                spec=spec,
             )
         if qid.strip() in out:
             raise IngestError(
-                "I017",
-                f"Question id '{qid.strip()}' is given twice. Give each --question a different id.",
+                Errors.I042,
+                qid=qid.strip(),
             )
         out[qid.strip()] = column.strip()
     return out

@@ -56,6 +56,7 @@ def demo(db: str | None, manifest: str | None, with_gold_codes: bool) -> None:
 @friendly
 def export_db(out: str, db: str | None) -> None:
     """Write all surveys, units, codebooks, decisions, memos and runs to a portable file."""
+    from ..errors import Errors
     from ..store import Store, StoreError
     from ..store.engine import sqlite_file
 
@@ -63,9 +64,8 @@ def export_db(out: str, db: str | None) -> None:
     if (path := sqlite_file(url)) is not None and not path.exists():
         # Opening would create an empty database and write an empty backup without a word.
         raise StoreError(
-            "S001",
-            f"Database '{path}' does not exist, so there is nothing to export. Check --db "
-            "(or $DATABASE_URL / $TEXTANALYSIS_DB).",
+            Errors.S001,
+            path=path,
         )
     with Store(url) as store:
         counts = store.export_all(out)

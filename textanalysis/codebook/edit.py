@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import CodebookError
+from ..errors import CodebookError, Errors
 from .model import Codebook
 from .validate import parse_codebook
 
@@ -69,8 +69,9 @@ def edit_code(
         new_id = str(fields.get("id") or "").strip()
         if new_id in codebook.code_ids:
             raise CodebookError(
-                "C013",
-                f"Code id '{new_id}' already exists in codebook '{codebook.name}'. Choose another id.",
+                Errors.C065,
+                new_id=new_id,
+                codebook=codebook.name,
             )
         target = (
             data["codes"]
@@ -81,7 +82,7 @@ def edit_code(
     else:
         code = find_code(data["codes"], code_id)
         if code is None:
-            raise CodebookError("C003", f"Code '{code_id}' not in codebook '{codebook.name}'.")
+            raise CodebookError(Errors.C063, code_id=code_id, codebook=codebook.name)
         for key in EDITABLE_FIELDS:
             if key in fields:
                 if fields[key] in (None, "", []):
@@ -102,8 +103,9 @@ def attach(store: Any, codebook: Codebook, survey: str, question: str) -> str:
     known = sorted({str(q) for q in questions["question_id"]})
     if question not in known:
         raise CodebookError(
-            "C060",
-            f"Question '{question}' is not in survey '{survey}' (questions: "
-            f"{', '.join(known) or 'none'}). Import the answers first, or check the ids.",
+            Errors.C060,
+            question=question,
+            survey=survey,
+            questions=", ".join(known) or "none",
         )
     return store.save_codebook(codebook, question=question)

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import CodebookError
+from ..errors import CodebookError, Errors
 
 
 class Pattern(BaseModel):
@@ -174,7 +174,9 @@ def unknown_code_error(
     more = "" if len(codebook.code_ids) <= 40 else f" (+{len(codebook.code_ids) - 40} more)"
     where = source or f"{codebook.name}"
     return CodebookError(
-        "C003",
-        f"Code '{code_id}' not in codebook '{where}'. Known codes: {known}{more}. "
-        "Fix the code id or add the code to the codebook.",
+        Errors.C003,
+        code_id=code_id,
+        where=where,
+        known=known,
+        more=more,
     )

@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CodebookError
+from ..errors import CodebookError, Errors
 from .model import Code, Codebook, Pattern
 from .validate import MAX_CODEBOOK_BYTES, validate_codebook_text
 
@@ -138,8 +138,9 @@ def write_atomic(path: str | Path, text: str, what: str) -> Path:
     p = Path(path)
     if not p.parent.is_dir():
         raise CodebookError(
-            "C030",
-            f"Folder '{p.parent}' for the {what} does not exist. Create it or choose another --out.",
+            Errors.C030,
+            folder=p.parent,
+            what=what,
         )
     tmp = p.with_name(p.name + ".tmp")
     try:
@@ -147,9 +148,7 @@ def write_atomic(path: str | Path, text: str, what: str) -> Path:
         os.replace(tmp, p)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise CodebookError(
-            "C030", f"Cannot write the {what} '{p}' ({exc.strerror}). Choose a writable --out path."
-        ) from None
+        raise CodebookError(Errors.C066, what=what, path=p, reason=exc.strerror) from None
     return p
 
 
@@ -159,16 +158,17 @@ def write_atomic(path: str | Path, text: str, what: str) -> Path:
 def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) -> Codebook:
     """Parse REFI-QDA codebook XML into a validated :class:`Codebook`.
 
-    Hostile XML is refused before it is parsed: more than ``MAX_CODEBOOK_BYTES`` [C050], and any
+    Hostile XML is refused before it is parsed: more than ``MAX_CODEBOOK_BYTES`` [C068], and any
     DTD (``<!DOCTYPE``/``<!ENTITY``, so no entity expansion or external entities) [C054].
     """
 
     size = len(text.encode("utf-8", "replace")) if isinstance(text, str) else len(text)
     if size > MAX_CODEBOOK_BYTES:
         raise CodebookError(
-            "C050",
-            f"'{source}' is {size} bytes, more than the {MAX_CODEBOOK_BYTES} bytes a codebook may "
-            "have. Check that this is a .qdc codebook export, not a whole project.",
+            Errors.C068,
+            source=source,
+            size=size,
+            limit=MAX_CODEBOOK_BYTES,
         )
     _refuse_dtd(text, source)
     parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
@@ -178,21 +178,24 @@ def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) 
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else "?"
         raise CodebookError(
-            "C031",
-            f"'{source}' is not valid XML (line {line}: {exc}). Export the codebook again from the QDA tool.",
+            Errors.C031,
+            source=source,
+            line=line,
+            exc=exc,
         ) from None
     if root.tag != f"{_Q}CodeBook":
         raise CodebookError(
-            "C032",
-            f"'{source}' is not a REFI-QDA codebook: the root element is '{root.tag}', expected 'CodeBook' in "
-            f"namespace '{NS}'. Use a .qdc codebook export (a .qdpx project is a zip file; export the codebook only).",
+            Errors.C032,
+            source=source,
+            root_tag=root.tag,
+            ns=NS,
         )
     meta = _meta(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     codes_el = root.find(f"{_Q}Codes")
     if codes_el is None or codes_el.find(f"{_Q}Code") is None:
         raise CodebookError(
-            "C033",
-            f"'{source}' has no <Codes> with at least one <Code>. Add codes in the QDA tool and export again.",
+            Errors.C033,
+            source=source,
         )
     used: set[str] = set()
     codes = [_read_code(el, source, used, ()) for el in codes_el.findall(f"{_Q}Code")]
@@ -210,8 +213,10 @@ def from_qdc(text: str | bytes, source: str = "<qdc>", name: str | None = None) 
         first = exc.errors()[0]
         loc = ".".join(str(x) for x in first["loc"])
         raise CodebookError(
-            "C034",
-            f"'{source}' gives an invalid codebook at {loc}: {first['msg']}. Fix the code in the QDA tool.",
+            Errors.C034,
+            source=source,
+            loc=loc,
+            msg=first["msg"],
         ) from None
     # Round trip through the YAML validator: same checks as a hand-written codebook.
 
@@ -222,14 +227,15 @@ def import_qdc(path: str | Path, name: str | None = None) -> Codebook:
 
     p = Path(path)
     if not p.is_file():
-        raise CodebookError("C030", f"REFI-QDA file '{p}' does not exist. Check the path.")
+        raise CodebookError(Errors.C067, path=p)
     with p.open("rb") as fh:  # at most the limit (+1): never a huge file into memory
         data = fh.read(MAX_CODEBOOK_BYTES + 1)
     if len(data) > MAX_CODEBOOK_BYTES:
         raise CodebookError(
-            "C050",
-            f"'{p}' is {p.stat().st_size} bytes, more than the {MAX_CODEBOOK_BYTES} bytes a "
-            "codebook may have. Check that this is a .qdc codebook export, not a whole project.",
+            Errors.C068,
+            source=p,
+            size=p.stat().st_size,
+            limit=MAX_CODEBOOK_BYTES,
         )
     return from_qdc(data, source=str(p), name=name)
 
@@ -254,11 +260,9 @@ def _refuse_dtd(text: str | bytes, source: str) -> None:
         scan.Parse(text, True)
     except _DtdFound:
         raise CodebookError(
-            "C054",
-            f"'{source}' line {scan.CurrentLineNumber} has a DTD (<!DOCTYPE> or <!ENTITY>). "
-            "REFI-QDA codebooks have none, and entities can expand a small file into gigabytes, "
-            "so they are refused. Export the codebook again from the QDA tool, or delete the "
-            "DOCTYPE block.",
+            Errors.C054,
+            source=source,
+            scan_currentlinenumber=scan.CurrentLineNumber,
         ) from None
     except expat.ExpatError:
         pass  # invalid XML: reported with its line by the real parse
@@ -290,8 +294,9 @@ def _read_code(
     guid = el.get("guid") or "?"
     if not label:
         raise CodebookError(
-            "C035",
-            f"'{source}': the Code with guid '{guid}' has no name. Give the code a name in the QDA tool.",
+            Errors.C035,
+            source=source,
+            guid=guid,
         )
     desc_el = el.find(f"{_Q}Description")
     fields = _parse_description(desc_el.text if desc_el is not None and desc_el.text else "")

@@ -34,18 +34,13 @@ import regex as regex_engine  # the engine rules match with (timeouts)
 import yaml
 from pydantic import ValidationError
 
-from ..errors import CodebookError
+from ..errors import CodebookError, ErrorCode, Errors
 from .model import Code, Codebook, Pattern
 
 Path_ = tuple[str | int, ...]
 
 MAX_CODEBOOK_BYTES = 2 * 1024 * 1024  # a real codebook is a few dozen KB
 MAX_DEPTH = 64  # YAML nesting levels (a code level is two: the list and the mapping)
-_TOO_LARGE = (
-    "is {size} bytes, more than the {limit} bytes a codebook may have (a real codebook is a few "
-    "dozen KB). Check that this is the codebook file, or split it into smaller codebooks."
-)
-
 _FIELDS = {
     "codebook": sorted(Codebook.model_fields),
     "code": sorted(Code.model_fields),
@@ -88,8 +83,13 @@ class Problem:
     def where(self) -> str:
         return f"Codebook '{self.source}'" + (f", line {self.line}" if self.line else "")
 
+    @classmethod
+    def of(cls, entry: ErrorCode, source: str, line: int | None, /, **fields: Any) -> Problem:
+        """The problem for catalogue ``entry``, its template filled with ``fields``."""
+        return cls(entry.code, source, line, entry.format(**fields))
+
     def error(self) -> CodebookError:
-        return CodebookError(self.code, f"{self.where}: {self.message}")
+        return CodebookError.rendered(self.code, f"{self.where}: {self.message}")
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def _valid(cb: Codebook | None, problems: list[Problem]) -> Codebook:
         more = ""
         if len(problems) > 1:
             more = f" (+{len(problems) - 1} more problem(s); `textanalysis codebook validate` lists all)"
-        raise CodebookError(first.code, f"{first.where}: {first.message}{more}")
+        raise CodebookError.rendered(first.code, f"{first.where}: {first.message}{more}")
     assert cb is not None
     return cb
 
@@ -135,20 +135,45 @@ def read_codebook_file(path: str | Path) -> tuple[str | None, list[Problem]]:
             data = fh.read(MAX_CODEBOOK_BYTES + 1)
         if len(data) > MAX_CODEBOOK_BYTES:
             size = max(len(data), p.stat().st_size)
-            why = _TOO_LARGE.format(size=size, limit=MAX_CODEBOOK_BYTES)
-            return None, [Problem("C050", str(p), None, why)]
+            return None, [
+                Problem.of(
+                    Errors.C050,
+                    str(p),
+                    None,
+                    size=size,
+                    limit=MAX_CODEBOOK_BYTES,
+                )
+            ]
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        why = f"not UTF-8 text ({exc.reason} at byte {exc.start}). Save it as UTF-8."
-        return None, [Problem("C002", str(p), None, why)]
+        return None, [
+            Problem.of(
+                Errors.C002,
+                str(p),
+                None,
+                exc_reason=exc.reason,
+                exc_start=exc.start,
+            )
+        ]
     except OSError as exc:
         if p.is_dir():
-            why = "is a folder, not a file. Give the path of a codebook .yaml file."
-        elif not p.exists():
-            why = "the file does not exist. Check the path."
-        else:
-            why = f"the file cannot be read ({exc.strerror}). Check its permissions."
-        return None, [Problem("C001", str(p), None, why)]
+            return None, [
+                Problem.of(
+                    Errors.C061,
+                    str(p),
+                    None,
+                )
+            ]
+        if not p.exists():
+            return None, [Problem.of(Errors.C001, str(p), None)]
+        return None, [
+            Problem.of(
+                Errors.C062,
+                str(p),
+                None,
+                reason=exc.strerror,
+            )
+        ]
 
 
 def check_codebook_file(path: str | Path) -> tuple[Codebook | None, list[Problem]]:
@@ -170,8 +195,15 @@ def check_codebook_text(
     """The codebook (None when it cannot be built) and every problem found, in line order."""
     size = len(text.encode("utf-8", "replace")) if len(text) * 4 > MAX_CODEBOOK_BYTES else 0
     if size > MAX_CODEBOOK_BYTES:  # before parsing: the app passes uploads here directly
-        why = _TOO_LARGE.format(size=size, limit=MAX_CODEBOOK_BYTES)
-        return None, [Problem("C050", source, None, why)]
+        return None, [
+            Problem.of(
+                Errors.C050,
+                source,
+                None,
+                size=size,
+                limit=MAX_CODEBOOK_BYTES,
+            )
+        ]
     problems = _tab_problems(text, source)
     if problems:  # YAML cannot be parsed reliably with tab indentation
         return None, problems
@@ -182,18 +214,24 @@ def check_codebook_text(
     except _Refused as exc:
         return None, [Problem(exc.code, source, exc.line, exc.message)]
     except RecursionError:  # a safety net: _BoundedLoader stops at MAX_DEPTH long before
-        return None, [Problem("C052", source, None, _TOO_DEEP)]
+        return None, [
+            Problem.of(
+                Errors.C052,
+                source,
+                None,
+                max_depth=MAX_DEPTH,
+            )
+        ]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
-            Problem(
-                "C010",
+            Problem.of(
+                Errors.C010,
                 source,
                 line,
-                f"not valid YAML ({what}). Fix the YAML syntax at this line "
-                "(check indentation and put text containing ': ' or '#' in quotes).",
+                what=what,
             )
         ]
     finally:
@@ -201,12 +239,11 @@ def check_codebook_text(
     if not isinstance(data, dict) or root is None:
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         return None, [
-            Problem(
-                "C011",
+            Problem.of(
+                Errors.C011,
                 source,
                 1,
-                f"must be a YAML mapping with 'name' and 'codes'; got {got}. "
-                "Start the file with 'name: ...' and 'codes:'.",
+                got=got,
             )
         ]
     lines: dict[Path_, int] = {}
@@ -221,16 +258,11 @@ def check_codebook_text(
 
 # --- hostile YAML: anchors, aliases, depth ---------------------------------------------------
 
-_TOO_DEEP = (
-    f"the YAML is nested more than {MAX_DEPTH} levels deep; a codebook needs far fewer. "
-    "Check the indentation, or flatten the code tree."
-)
-
 
 class _Refused(Exception):
-    def __init__(self, code: str, line: int | None, message: str) -> None:
-        super().__init__(message)
-        self.code, self.line, self.message = code, line, message
+    def __init__(self, entry: ErrorCode, line: int | None, /, **fields: Any) -> None:
+        self.code, self.line, self.message = entry.code, line, entry.format(**fields)
+        super().__init__(self.message)
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -246,16 +278,20 @@ class _BoundedLoader(yaml.SafeLoader):
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
             mark = "*" if kind == "alias" else "&"
             raise _Refused(
-                "C051",
+                Errors.C051,
                 event.start_mark.line + 1,
-                f"uses a YAML {kind} ('{mark}{anchor}'). Codebooks may not use anchors or aliases "
-                "(a few lines of them can expand into gigabytes). Write the repeated values out "
-                "in full.",
+                kind=kind,
+                mark=mark,
+                anchor=anchor,
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refused("C052", event.start_mark.line + 1, _TOO_DEEP)
+                raise _Refused(
+                    Errors.C052,
+                    event.start_mark.line + 1,
+                    max_depth=MAX_DEPTH,
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -270,12 +306,10 @@ def _tab_problems(text: str, source: str) -> list[Problem]:
         lead = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in lead:
             out.append(
-                Problem(
-                    "C017",
+                Problem.of(
+                    Errors.C017,
                     source,
                     n,
-                    "the line is indented with a tab; YAML indentation must use spaces. "
-                    "Replace the tab with spaces (2 per level).",
                 )
             )
     return out
@@ -292,12 +326,12 @@ def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -
             line = key_node.start_mark.line + 1
             if key in seen:
                 problems.append(
-                    Problem(
-                        "C022",
+                    Problem.of(
+                        Errors.C022,
                         source,
                         line,
-                        f"key '{key}' appears twice in the same mapping (first at line "
-                        f"{seen[key]}); the second silently replaces the first. Keep one.",
+                        key=key,
+                        seen=seen[key],
                     )
                 )
                 continue
@@ -387,11 +421,14 @@ def _schema_problem(
         known = _FIELDS[kind]
         close = difflib.get_close_matches(str(field), known, n=1)
         hint = f"Did you mean '{close[0]}'? " if close else ""
-        return Problem(
-            "C014",
+        return Problem.of(
+            Errors.C014,
             source,
             line,
-            f"{owner} has unknown field '{field}'. {hint}Allowed fields: {', '.join(known)}.",
+            owner=owner,
+            field=field,
+            hint=hint,
+            known=", ".join(known),
         )
     if etype == "missing":
         _, owner = _owner(data, loc[:-1])
@@ -401,24 +438,26 @@ def _schema_problem(
             "name": "a name for the codebook",
             "codes": "the list of codes",
         }.get(str(field), "a value")
-        return Problem(
-            "C016", source, line, f"{owner} has no '{field}'. Add '{field}:' with {fix}."
-        )
+        return Problem.of(Errors.C016, source, line, owner=owner, field=field, fix=fix)
     if etype in _TYPE_WORDS or etype.endswith("_type"):
         _, owner = _owner(data, loc)
         want = _TYPE_WORDS.get(etype, etype.removesuffix("_type"))
         value = _dig(data, loc)
         name = next((s for s in reversed(loc) if isinstance(s, str)), str(field))
         hint = _TYPE_HINTS.get(name, f"write it as {want}")
-        return Problem(
-            "C015",
+        return Problem.of(
+            Errors.C015,
             source,
             line,
-            f"'{name}' of {owner} must be {want}, not {_describe(value)}. Fix: {hint}.",
+            name=name,
+            owner=owner,
+            want=want,
+            got=_describe(value),
+            hint=hint,
         )
     _, owner = _owner(data, loc)
     msg = str(err.get("msg", "")).removeprefix("Value error, ")
-    return Problem("C012", source, line, f"'{field}' of {owner}: {msg}.")
+    return Problem.of(Errors.C012, source, line, field=field, owner=owner, msg=msg)
 
 
 def _describe(value: Any) -> str:
@@ -460,12 +499,10 @@ def _tree_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Pro
     out: list[Problem] = []
     if data.get("codes") == []:
         out.append(
-            Problem(
-                "C012",
+            Problem.of(
+                Errors.C064,
                 source,
                 _line(lines, ("codes",)),
-                "'codes' is empty. Add at least one code "
-                "(and an 'overig' code for answers that fit no other).",
             )
         )
     first_seen: dict[str, int | None] = {}
@@ -477,34 +514,32 @@ def _tree_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Pro
             if re.search(r"[;,|\s]", cid):
                 better = re.sub(r"[;,|\s]+", "_", cid)
                 out.append(
-                    Problem(
-                        "C024",
+                    Problem.of(
+                        Errors.C024,
                         source,
                         line,
-                        f"code id '{cid}' contains a space, ';', '|' or ','; ids are "
-                        "written in ';'- or '|'-separated code lists. Use letters, digits, '_' or '-', "
-                        f"e.g. '{better}'.",
+                        cid=cid,
+                        better=better,
                     )
                 )
             if cid in ancestors:
                 out.append(
-                    Problem(
-                        "C018",
+                    Problem.of(
+                        Errors.C018,
                         source,
                         line,
-                        f"child code id '{cid}' is the same as the id of its "
-                        f"parent or ancestor ({' > '.join(ancestors)}). Give the child its own id, "
-                        f"e.g. '{cid}_overig'.",
+                        cid=cid,
+                        ancestors=" > ".join(ancestors),
                     )
                 )
             elif cid in first_seen:
                 out.append(
-                    Problem(
-                        "C013",
+                    Problem.of(
+                        Errors.C013,
                         source,
                         line,
-                        f"duplicate code id '{cid}' (first at line "
-                        f"{first_seen[cid]}). Ids must be unique in the codebook; rename one.",
+                        cid=cid,
+                        first_seen=first_seen[cid],
                     )
                 )
             first_seen.setdefault(cid, line)
@@ -514,11 +549,11 @@ def _tree_problems(data: dict, lines: dict[Path_, int], source: str) -> list[Pro
             for k, kw in enumerate(kws):
                 if isinstance(kw, str) and not kw.strip():
                     out.append(
-                        Problem(
-                            "C023",
+                        Problem.of(
+                            Errors.C023,
                             source,
                             _line(lines, (*path, "keywords", k)),
-                            f"{name} has an empty keyword. Remove it or write the word.",
+                            name=name,
                         )
                     )
         pats = code.get("patterns")
@@ -538,13 +573,12 @@ def _pattern_problems(
     line = _line(lines, path)
     if (regex is None) == (tokens is None):
         return [
-            Problem(
-                "C021",
+            Problem.of(
+                Errors.C021,
                 source,
                 line,
-                f"{name} must have exactly one of 'regex' or 'tokens' "
-                f"(it has {'both' if regex is not None else 'neither'}). Split it into two patterns "
-                "or add one, e.g. {regex: 'wacht(lijst|tijd)'}.",
+                name=name,
+                which="both" if regex is not None else "neither",
             )
         ]
     if isinstance(regex, str):
@@ -552,12 +586,14 @@ def _pattern_problems(
             regex_engine.compile(regex)
         except regex_engine.error as exc:
             return [
-                Problem(
-                    "C019",
+                Problem.of(
+                    Errors.C019,
                     source,
                     _line(lines, (*path, "regex")),
-                    f"{name} has an invalid regex {regex!r}: {exc.msg} at position {exc.pos}. "
-                    "Fix the expression (escape special characters such as ( ) [ ] with a backslash).",
+                    name=name,
+                    regex=regex,
+                    exc_msg=exc.msg,
+                    exc_pos=exc.pos,
                 )
             ]
         nested = nested_quantifier(regex)
@@ -573,13 +609,12 @@ def _pattern_problems(
         msg = token_pattern_error(tokens)
         if msg:
             return [
-                Problem(
-                    "C020",
+                Problem.of(
+                    Errors.C020,
                     source,
                     _line(lines, (*path, "tokens")),
-                    f"{name} is not a valid spaCy token pattern: {msg}. Fix: use Matcher attributes such "
-                    "as LOWER, LEMMA, TEXT, POS and OP, e.g. [{LOWER: 'per'}, {LOWER: 'wijk'}] "
-                    "(https://spacy.io/usage/rule-based-matching).",
+                    name=name,
+                    msg=msg,
                 )
             ]
     return []
@@ -653,13 +688,13 @@ def _token_regexes(tokens: list) -> Iterator[str]:
 
 
 def _nested_problem(name: str, expr: str, what: str, source: str, line: int | None) -> Problem:
-    return Problem(
-        "C053",
+    return Problem.of(
+        Errors.C053,
         source,
         line,
-        f"{name} has a regex {expr!r} with nested quantifiers ({what}); on an answer that "
-        "almost matches it can take hours (catastrophic backtracking). Repeat the inner part "
-        "once, e.g. '(a+)+' -> 'a+', or make it possessive or atomic: 'a++' or '(?>a+)'.",
+        name=name,
+        expr=expr,
+        what=what,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ReliabilityError
+from ..errors import Errors, ReliabilityError
 from ..identity import check_coder_name
 
 BATCH = "batch"
@@ -52,10 +52,10 @@ def claim_units(store: Any, unit_ids: Iterable[int], coder: str, purpose: str = 
         who = ", ".join(sorted(set(others["coder"].astype(str))))
         shown = ", ".join(map(str, taken[:10])) + (" ..." if len(taken) > 10 else "")
         raise ReliabilityError(
-            "K016",
-            f"{len(taken)} unit(s) are already assigned to {who}: {shown}. A unit belongs to one "
-            "coder's batch; assign it for double coding (purpose 'double') if two coders "
-            "should code it.",
+            Errors.K016,
+            n_taken=len(taken),
+            who=who,
+            shown=shown,
         )
     return int(store.assign_units(ids, coder, purpose=purpose))
 
@@ -99,25 +99,18 @@ def assign_batches(
     """
     names = list(dict.fromkeys(check_coder_name(c) for c in coders))
     if not names:
-        raise ReliabilityError("K017", "No coders given. Name at least one coder, e.g. anna,bert.")
+        raise ReliabilityError(Errors.K017)
     if int(size) < 1:
-        raise ReliabilityError(
-            "K017", f"Batch size {size} is not a positive number. Use e.g. 50 answers per coder."
-        )
+        raise ReliabilityError(Errors.K032, size=size)
     if not 0 <= float(double) < 1:
-        raise ReliabilityError(
-            "K018", f"Double-coding share {double} is not in [0, 1). Use e.g. 0.1 for 10%."
-        )
+        raise ReliabilityError(Errors.K018, double=double)
     if double and len(names) < 2:
-        raise ReliabilityError(
-            "K018", "Double coding needs at least two coders; name a second coder or drop --double."
-        )
+        raise ReliabilityError(Errors.K034)
     pool = sorted(unclaimed_units(store, survey, question, wave, coder=None))
     if not pool:
         raise ReliabilityError(
-            "K017",
-            f"No answers of question '{question}' are left that nobody has coded or been "
-            "assigned. Every answer is coded or in someone's batch.",
+            Errors.K033,
+            question=question,
         )
     rng = np.random.default_rng(seed)
     order = [pool[i] for i in rng.permutation(len(pool))]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import IngestError
+from ..errors import Errors, IngestError
 from .tables import RawTable, cell_str, plural, unique_headers
 
 # Bounds for .xlsx (a zip of XML): what a real survey export never exceeds, so hostile or broken
@@ -44,9 +44,8 @@ def _check_xlsx_bounds(path: Path, data: bytes) -> None:
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise IngestError(
-            "I013",
-            f"'{path.name}' cannot be read as an Excel .xlsx file (not a valid zip archive). "
-            "Open it in Excel and save it as .xlsx again, or export as CSV.",
+            Errors.I013,
+            file=path.name,
         ) from None
     with zf:
         unpacked = sum(i.file_size for i in infos)
@@ -63,10 +62,9 @@ def _check_xlsx_bounds(path: Path, data: bytes) -> None:
                 else f"it unpacks to {unpacked:,} bytes (limit {MAX_XLSX_UNPACKED:,})"
             )
             raise IngestError(
-                "I021",
-                f"'{path.name}' is refused as an unsafe or oversized .xlsx: {what}. "
-                "Open it in Excel, delete unused rows, columns and sheets and save it again, "
-                "or export the survey as CSV.",
+                Errors.I021,
+                file=path.name,
+                what=what,
             )
         names = {i.filename for i in infos}
         sst = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
@@ -82,16 +80,15 @@ def _check_xlsx_bounds(path: Path, data: bytes) -> None:
                     used += sum(_zip_part_scan(zf, name, (b' t="s"', b" t='s'")))
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
             raise IngestError(
-                "I013",
-                f"'{path.name}' cannot be read as an Excel .xlsx file (a damaged part). "
-                "Open it in Excel and save it as .xlsx again, or export as CSV.",
+                Errors.I039,
+                file=path.name,
             ) from None
     if strings > 10 * used + SHARED_STRINGS_SLACK:
         raise IngestError(
-            "I022",
-            f"'{path.name}' is refused: its shared-strings table holds {strings:,} texts but the "
-            f"sheets use at most {used:,} (a damaged or hostile file would take very long to read). "
-            "Open it in Excel and save it as .xlsx again (Excel drops unused texts), or export as CSV.",
+            Errors.I022,
+            file=path.name,
+            strings=strings,
+            used=used,
         )
 
 
@@ -101,11 +98,12 @@ def _pick_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[Any, str | None
     if sheet is not None:
         match = [ws for ws in sheets if ws.title == sheet]
         if not match:
+            names = ", ".join(f"'{ws.title}'" for ws in sheets)
             raise IngestError(
-                "I012",
-                f"Sheet '{sheet}' not found in '{path.name}'. Sheets: "
-                + ", ".join(f"'{ws.title}'" for ws in sheets)
-                + ". Pass one of them with --sheet.",
+                Errors.I012,
+                sheet=sheet,
+                file=path.name,
+                names=names,
             )
         ws = match[0]
         if ws.sheet_state != "visible":
@@ -116,11 +114,11 @@ def _pick_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[Any, str | None
         return ws, None
     visible = [ws for ws in sheets if ws.sheet_state == "visible"]
     if not visible:
+        hidden = ", ".join(f"'{ws.title}'" for ws in sheets)
         raise IngestError(
-            "I023",
-            f"'{path.name}' has no visible worksheet (hidden: "
-            + ", ".join(f"'{ws.title}'" for ws in sheets)
-            + "). Name the sheet to import with --sheet, or unhide it in Excel.",
+            Errors.I023,
+            file=path.name,
+            hidden=hidden,
         )
     ws = visible[0]
     skipped = [w.title for w in sheets[: sheets.index(ws)]]
@@ -160,9 +158,9 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise IngestError(
-            "I013",
-            f"'{path.name}' cannot be read as an Excel .xlsx file ({exc.__class__.__name__}). "
-            "Open it in Excel and save it as .xlsx again, or export as CSV.",
+            Errors.I040,
+            file=path.name,
+            exc_type=exc.__class__.__name__,
         ) from None
     try:
         ws, hidden_note = _pick_sheet(path, wb, sheet)
@@ -194,9 +192,10 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
             raise
         except Exception as exc:
             raise IngestError(
-                "I013",
-                f"'{path.name}' sheet '{ws.title}' cannot be read ({exc.__class__.__name__}). "
-                "Open it in Excel and save it as .xlsx again, or export as CSV.",
+                Errors.I041,
+                file=path.name,
+                sheet=ws.title,
+                exc_type=exc.__class__.__name__,
             ) from None
     finally:
         wb.close()
@@ -236,8 +235,9 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
     del cells
     if not rows:
         raise IngestError(
-            "I002",
-            f"Sheet '{ws.title}' of '{path.name}' is empty. Choose another sheet with --sheet.",
+            Errors.I031,
+            sheet=ws.title,
+            file=path.name,
         )
     header_row, *numbers = list(rows)
     width = max(c for r in rows.values() for c, v in r.items() if v.strip())

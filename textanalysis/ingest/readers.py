@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import IngestError
+from ..errors import Errors, IngestError
 from .excel import _read_excel
 from .tables import (
     CSV_SUFFIXES,
@@ -32,29 +32,26 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     path = Path(path)
     if not path.exists():
         raise IngestError(
-            "I001",
-            f"File '{path}' does not exist. Check the path and the file name (with extension).",
+            Errors.I001,
+            path=path,
         )
     if not path.is_file():
-        raise IngestError(
-            "I001", f"'{path}' is a directory, not a file. Give the path of the export file."
-        )
+        raise IngestError(Errors.I029, path=path)
     suffix = path.suffix.lower()
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise IngestError(
-            "I018",
-            f"--sheet '{sheet}' was given but '{path.name}' is not an Excel file; leave out --sheet.",
+            Errors.I018,
+            sheet=sheet,
+            file=path.name,
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(
-            "I001", f"File '{path}' cannot be read ({exc.strerror}). Check its permissions."
-        ) from None
+        raise IngestError(Errors.I030, path=path, reason=exc.strerror) from None
     if not data.strip():
         raise IngestError(
-            "I002",
-            f"File '{path}' is empty. Export the survey again; the file needs a header row and answers.",
+            Errors.I002,
+            path=path,
         )
     sha = hashlib.sha256(data).hexdigest()
     if suffix in CSV_SUFFIXES:
@@ -65,20 +62,20 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
         raw = _read_sav(path)
     elif suffix == ".xls":
         raise IngestError(
-            "I003",
-            f"'{path.name}' is an old Excel 97-2003 file (.xls). Open it in Excel and save it as .xlsx.",
+            Errors.I033,
+            file=path.name,
         )
     else:
         raise IngestError(
-            "I003",
-            f"'{path.name}' has an unsupported extension '{suffix or '(none)'}'. "
-            "Supported: .csv/.tsv/.txt, .xlsx, .sav. Export the survey in one of these formats.",
+            Errors.I003,
+            file=path.name,
+            suffix=suffix or "(none)",
         )
     raw.sha256 = sha
     if raw.df.shape[1] == 0:
         raise IngestError(
-            "I008",
-            f"'{path.name}' has no columns. Check that the first row holds the column names.",
+            Errors.I038,
+            file=path.name,
         )
     return raw
 
@@ -87,27 +84,25 @@ def _sniff_binary(path: Path, data: bytes) -> None:
     head = data[:8192]
     if head.startswith(b"PK\x03\x04"):
         raise IngestError(
-            "I004",
-            f"'{path.name}' is not a CSV text file: it is a zip archive, probably an Excel .xlsx "
-            "renamed to .csv. Rename it to .xlsx or export it from Excel as CSV.",
+            Errors.I036,
+            file=path.name,
         )
     if head.startswith(b"$FL2") or head.startswith(b"$FL3"):
         raise IngestError(
-            "I004",
-            f"'{path.name}' is not a CSV text file but an SPSS .sav file. Rename it to .sav.",
+            Errors.I034,
+            file=path.name,
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError(
-            "I004",
-            f"'{path.name}' is an old Excel (.xls) file, not CSV. Save it as .xlsx or CSV in Excel.",
+            Errors.I035,
+            file=path.name,
         )
     controls = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
     if b"\x00" in head and controls > max(8, len(head) // 100):
         # Text with a stray NUL in an answer is not binary: build_units names its row ([I020]).
         raise IngestError(
-            "I004",
-            f"'{path.name}' is a binary file, not CSV text (it contains NUL bytes). "
-            "Export the survey as CSV (UTF-8) or .xlsx.",
+            Errors.I004,
+            file=path.name,
         )
 
 
@@ -123,8 +118,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise IngestError(
-                "I005",
-                f"'{path.name}' starts like UTF-16 text but cannot be decoded. Export it as CSV UTF-8.",
+                Errors.I005,
+                file=path.name,
             ) from None
     else:
         _sniff_binary(path, data)
@@ -147,12 +142,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             if not lines or lines[-1] != line:
                 lines.append(line)
         raise IngestError(
-            "I019",
-            f"'{path.name}' is UTF-8{' (with BOM)' if enc == 'utf-8-sig' else ''} but "
-            f"{plural(bad, 'byte')} on {'line' if len(lines) == 1 else 'lines'} {rows_text(lines)} "
-            "are not UTF-8 (probably Windows-1252/Latin-1 text pasted in, e.g. 'é' as one byte). "
-            "Nothing was imported. Open the file in a spreadsheet or text editor, check those lines "
-            "and save it as 'CSV UTF-8', then import again.",
+            Errors.I019,
+            file=path.name,
+            bom=" (with BOM)" if enc == "utf-8-sig" else "",
+            n_bytes=plural(bad, "byte"),
+            line_word="line" if len(lines) == 1 else "lines",
+            lines=rows_text(lines),
         )
     try:
         return data.decode("cp1252"), "cp1252"
@@ -163,9 +158,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None:
         raise IngestError(
-            "I005",
-            f"The encoding of '{path.name}' cannot be determined (not UTF-8 or Windows-1252). "
-            "Export the survey as CSV UTF-8.",
+            Errors.I037,
+            file=path.name,
         )
     return str(best), best.encoding
 
@@ -200,16 +194,17 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
             else f"the quoting is broken ({exc})"
         )
         raise IngestError(
-            "I006",
-            f"'{path.name}' row {row}: {what}. Fix the quotes in that row, or open the file in a "
-            "spreadsheet and save it as CSV again.",
+            Errors.I006,
+            file=path.name,
+            row=row,
+            what=what,
         ) from None
     finally:
         csv.field_size_limit(old_limit)
     numbers = [n for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     rows = [rows[n - 1] for n in numbers]
     if not rows:
-        raise IngestError("I002", f"File '{path.name}' has no rows. Export the survey again.")
+        raise IngestError(Errors.I032, file=path.name)
     header, body, numbers = rows[0], rows[1:], numbers[1:]
     width = len(header)
     ragged_pos = [i for i, r in enumerate(body) if len(r) != width]
@@ -217,12 +212,14 @@ def _read_csv(path: Path, data: bytes) -> RawTable:
     if ragged:
         first = body[ragged_pos[0]]
         raise IngestError(
-            "I007",
-            f"'{path.name}': {plural(len(ragged), 'row')} ({rows_text(ragged)}) "
-            f"{'has' if len(ragged) == 1 else 'have'} a different number of fields than the header "
-            f"({len(first)} instead of {width}, delimiter {delimiter!r}). Usually a text contains the "
-            "delimiter or a quote without enclosing quotes; open the file in a spreadsheet and save it "
-            "as CSV again, or fix those rows.",
+            Errors.I007,
+            file=path.name,
+            n_rows=plural(len(ragged), "row"),
+            rows=rows_text(ragged),
+            verb="has" if len(ragged) == 1 else "have",
+            n_first=len(first),
+            width=width,
+            delimiter=delimiter,
         )
     names, dups = unique_headers(header)
     df = pd.DataFrame(body, columns=names, dtype=object) if body else pd.DataFrame(columns=names)
@@ -246,9 +243,9 @@ def _read_sav(path: Path) -> RawTable:
         df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise IngestError(
-            "I014",
-            f"'{path.name}' cannot be read as an SPSS .sav file ({str(exc).strip() or exc.__class__.__name__}). "
-            "Save it again from SPSS, or export the survey as CSV or .xlsx.",
+            Errors.I014,
+            file=path.name,
+            reason=str(exc).strip() or exc.__class__.__name__,
         ) from None
     out = pd.DataFrame(
         {col: [cell_str(v) for v in df[col].tolist()] for col in df.columns}, dtype=object

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import IngestError
+from ..errors import Errors, IngestError
 from .nonanswers import EXCEL_ERRORS, non_substantive_reason
 from .readers import read_table
 from .split import split_units
@@ -32,9 +32,12 @@ def _resolve_column(raw: RawTable, name: str, role: str) -> str:
     if name in raw.duplicate_columns:
         places = ", ".join(str(i) for i in raw.duplicate_columns[name])
         raise IngestError(
-            "I010",
-            f"Column name '{name}' occurs {len(raw.duplicate_columns[name])} times in '{source}' "
-            f"(columns {places}); the {role} is ambiguous. Rename the columns in the file so each name is unique.",
+            Errors.I010,
+            name=name,
+            count=len(raw.duplicate_columns[name]),
+            source=source,
+            places=places,
+            role=role,
         )
     if name in cols:
         return name
@@ -47,31 +50,35 @@ def _resolve_column(raw: RawTable, name: str, role: str) -> str:
         f" (and {len(cols) - 40} more)" if len(cols) > 40 else ""
     )
     raise IngestError(
-        "I009",
-        f"{role[0].upper() + role[1:]} '{name}' is not a column of '{source}'.{hint} Available columns: {listed}.",
+        Errors.I009,
+        role=role[0].upper() + role[1:],
+        name=name,
+        source=source,
+        hint=hint,
+        listed=listed,
     )
 
 
 def _check_spec(questions: Mapping[str, str]) -> None:
     if not questions:
         raise IngestError(
-            "I017",
-            "No question given. Name at least one open question as QID=COLUMN, e.g. Q58=Q58.",
+            Errors.I043,
         )
     for qid, col in questions.items():
         if not str(qid).strip() or not str(col).strip():
             raise IngestError(
-                "I017",
-                f"Question '{qid}={col}' is incomplete. Write it as QID=COLUMN, e.g. Q58=Q58.",
+                Errors.I044,
+                qid=qid,
+                col=col,
             )
     seen: dict[str, str] = {}
     for qid in questions:
         key = str(qid).strip().casefold()
         if key in seen:
             raise IngestError(
-                "I017",
-                f"Question ids '{seen[key]}' and '{str(qid).strip()}' differ only in upper/lower "
-                "case; question ids are compared case-insensitively. Give each question a different id.",
+                Errors.I045,
+                seen=seen[key],
+                qid=str(qid).strip(),
             )
         seen[key] = str(qid).strip()
 
@@ -97,8 +104,9 @@ def build_units(
     attributes = list(dict.fromkeys(attributes))
     if duplicates not in DUPLICATE_POLICIES:
         raise IngestError(
-            "I016",
-            f"Unknown duplicates policy '{duplicates}'. Use one of: {', '.join(DUPLICATE_POLICIES)}.",
+            Errors.I016,
+            duplicates=duplicates,
+            duplicate_policies=", ".join(DUPLICATE_POLICIES),
         )
     _check_spec(questions)
     source = raw.path.name
@@ -112,29 +120,32 @@ def build_units(
     for qid, col in q_cols.items():
         if col in used:
             raise IngestError(
-                "I017",
-                f"Column '{col}' is used both as {used[col]} and as question {qid}. Use each column once.",
+                Errors.I046,
+                col=col,
+                used=used[col],
+                qid=qid,
             )
         used[col] = f"question {qid}"
     for col in a_cols:
         if col in used:
             raise IngestError(
-                "I017",
-                f"Column '{col}' is used both as {used[col]} and as an attribute. Use each column once.",
+                Errors.I047,
+                col=col,
+                used=used[col],
             )
         if col in RESERVED:
             raise IngestError(
-                "I017",
-                f"Attribute column '{col}' has a reserved name ({', '.join(sorted(RESERVED))}). "
-                "Rename the column in the file.",
+                Errors.I048,
+                col=col,
+                reserved=", ".join(sorted(RESERVED)),
             )
         used[col] = "an attribute"
 
     df = raw.df
     if df.empty:
         raise IngestError(
-            "I008",
-            f"'{source}' has a header but no answer rows. Export the survey again with the responses.",
+            Errors.I008,
+            source=source,
         )
     selected = [id_col, *q_cols.values(), *a_cols]
     sub = df[selected].astype(str)
@@ -143,20 +154,22 @@ def build_units(
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
             row = raw.row(int(lengths.idxmax()))
             raise IngestError(
-                "I015",
-                f"'{source}' row {row} column '{col}' holds {lengths.max():,} characters "
-                f"(limit {MAX_CELL_CHARS:,}). This is usually an unclosed quote that swallowed the rest of "
-                "the file; check that row in the export.",
+                Errors.I015,
+                source=source,
+                row=row,
+                col=col,
+                length=lengths.max(),
+                limit=MAX_CELL_CHARS,
             )
     for col in selected:
         nul = sub.index[sub[col].str.contains("\x00", regex=False)]
         if len(nul):
             rows = [raw.row(int(i)) for i in nul]
             raise IngestError(
-                "I020",
-                f"'{source}' column '{col}': {rows_have(rows)} a cell with a NUL character (\\x00), which no database can store and no real "
-                "answer holds. Remove it in the export (it usually comes from a broken copy-paste or "
-                "conversion) and import again.",
+                Errors.I020,
+                source=source,
+                col=col,
+                rows=rows_have(rows),
             )
     ids = sub[id_col].str.strip()
     filled = (
@@ -171,26 +184,30 @@ def build_units(
         rows = [raw.row(i) for i in sorted(missing_defs)]
         defs = list(dict.fromkeys(missing_defs[i] for i in sorted(missing_defs)))
         raise IngestError(
-            "I025",
-            f"'{source}': {rows_have(rows)} no respondent id: "
-            f"{'; '.join(defs[:3])}{' ...' if len(defs) > 3 else ''}, so SPSS treats it as missing. "
-            f"Remove that missing-value definition of {id_col} in SPSS (Variable View > Missing) "
-            "or give those respondents real ids, then export again.",
+            Errors.I025,
+            source=source,
+            rows=rows_have(rows),
+            defs="; ".join(defs[:3]),
+            more=" ..." if len(defs) > 3 else "",
+            id_col=id_col,
         )
     if bad_rows:
         raise IngestError(
-            "I011",
-            f"'{source}': {plural(len(bad_rows), 'row')} without a respondent id in column '{id_col}' "
-            f"(rows {rows_text(bad_rows)}). Fill in the ids or delete those rows.",
+            Errors.I011,
+            source=source,
+            n_rows=plural(len(bad_rows), "row"),
+            id_col=id_col,
+            rows=rows_text(bad_rows),
         )
     errors = ids.str.upper().isin(EXCEL_ERRORS)
     if errors.any():
         rows = [raw.row(int(i)) for i in sub.index[errors]]
         raise IngestError(
-            "I024",
-            f"'{source}': {rows_have(rows)} a spreadsheet "
-            f"error value as respondent id in column '{id_col}' (e.g. {ids[errors].iloc[0]!r}). "
-            "Fix the formula or type the ids in the export, then import again.",
+            Errors.I024,
+            source=source,
+            rows=rows_have(rows),
+            id_col=id_col,
+            iloc=ids[errors].iloc[0],
         )
     keep = ~blank
     sub, ids = sub[keep], ids[keep]

@@ -16,7 +16,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 from .counting import NO_DATA, NOTE, table_n
 from .tables import top_k
 
@@ -215,7 +215,7 @@ def chart_bytes(chart: alt.TopLevelMixin, fmt: str, *, scale: float = 2.0) -> by
         return vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[]).encode(
             "utf-8"
         )
-    raise ReportError("R014", f"Chart format '{fmt}' is unknown. Use png or svg.")
+    raise ReportError(Errors.R055, fmt=fmt)
 
 
 def check_chart_path(path: str | Path) -> Path:
@@ -223,13 +223,12 @@ def check_chart_path(path: str | Path) -> Path:
     p = Path(path)
     if p.suffix.lower() not in CHART_FORMATS:
         raise ReportError(
-            "R014",
-            f"Chart file '{p}' has extension '{p.suffix}'; use .png or .svg.",
+            Errors.R014,
+            path=p,
+            suffix=p.suffix,
         )
     if not p.parent.exists():
-        raise ReportError(
-            "R008", f"Folder '{p.parent}' does not exist. Create it or pick another path."
-        )
+        raise ReportError(Errors.R049, folder=p.parent)
     return p
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..codebook import load_codebook
-from ..csvio import check_out
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 from .counting import (
     FREQUENCY_COLUMNS,
     FrequencyTable,
 )
+from .export import check_out_path
 from .sources import (
     frequencies_from_store,
     open_store,
@@ -45,13 +45,9 @@ def frequencies_command(
         or (csv_mode and not (answers and codes))
         or (db_mode and not (survey and question))
     ):
-        raise ReportError(
-            "R015",
-            "Give either --answers and --codes (CSV files) or --survey and --question (database), "
-            "not a mix.",
-        )
+        raise ReportError(Errors.R015)
     # before any work: R007 wrong extension (.csv, or .xlsx for a formatted table), R008 no folder
-    out_path = check_out(out, ReportError, "R008", suffixes=(".csv", ".xlsx"), suffix_code="R007")
+    out_path = check_out_path(out, (".csv", ".xlsx"))
     cb = load_codebook(codebook) if codebook else None
     if csv_mode:
         units = read_answers_csv(answers, respondent_column)  # type: ignore[arg-type]

@@ -5,14 +5,14 @@ See the package docstring for the counting rules. :func:`coded` applies every ru
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..codebook import Codebook
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 
 NOTE = "Noot: percentage van N; meerdere antwoorden mogelijk."
 NO_DATA = "geen data"
@@ -68,9 +68,10 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ReportError(
-            "R002",
-            f"{what} lacks column(s) {preview(missing)}; it has {preview(df.columns)}. "
-            f"Add or rename the column(s).",
+            Errors.R002,
+            what=what,
+            missing=preview(missing),
+            columns=preview(df.columns),
         )
 
 
@@ -111,13 +112,13 @@ def codebook_info(
 def prepare_units(units: pd.DataFrame, respondent_column: str) -> pd.DataFrame:
     """units -> unit_id (str), respondent_id (str), substantive (bool) + other columns."""
     if not isinstance(units, pd.DataFrame):
-        raise ReportError("R002", f"units must be a DataFrame, got {type(units).__name__}.")
+        raise ReportError(Errors.R043, units_type=type(units).__name__)
     require_columns(units, ["unit_id"], "The answer units table")
     if respondent_column not in units.columns:
         raise ReportError(
-            "R011",
-            f"Respondent column '{respondent_column}' not in the answers; columns are "
-            f"{preview(units.columns)}. Pass the column that identifies respondents.",
+            Errors.R011,
+            respondent_column=respondent_column,
+            columns=preview(units.columns),
         )
     out = units.copy()
     out["unit_id"] = out["unit_id"].astype(str)
@@ -125,9 +126,8 @@ def prepare_units(units: pd.DataFrame, respondent_column: str) -> pd.DataFrame:
     dup = out["unit_id"][out["unit_id"].duplicated()]
     if len(dup):
         raise ReportError(
-            "R010",
-            f"Duplicate unit ids in the answers: {preview(dup.unique())}. "
-            "Every answer unit needs its own id.",
+            Errors.R010,
+            dup=preview(dup.unique()),
         )
     out["substantive"] = as_bool(out["substantive"]) if "substantive" in out else True
     return out
@@ -147,7 +147,7 @@ def select_codes(
     with ``confirmed=False``. Rows of a ``decision`` column other than ``applied`` are dropped.
     """
     if not isinstance(codes, pd.DataFrame):
-        raise ReportError("R002", f"codes must be a DataFrame, got {type(codes).__name__}.")
+        raise ReportError(Errors.R044, codes_type=type(codes).__name__)
     codes = codes.rename(columns={"id": "unit_id"}) if "unit_id" not in codes else codes
     require_columns(codes, ["unit_id", "code"], "The codes table")
     df = codes.copy()
@@ -155,15 +155,13 @@ def select_codes(
         df = df[df["decision"].astype(str) == "applied"]
     if coder is not None:
         if "coder" not in df:
-            raise ReportError(
-                "R012", f"coder='{coder}' given but the codes have no 'coder' column. Drop coder=."
-            )
+            raise ReportError(Errors.R012, coder=coder)
         known = sorted(df["coder"].dropna().astype(str).unique())
         if len(df) and coder not in known:
             raise ReportError(
-                "R012",
-                f"No decisions by coder '{coder}'. Coders in the data: {preview(known)}. "
-                "Pick one of them (or 'consensus' after adjudication).",
+                Errors.R053,
+                coder=coder,
+                known=preview(known),
             )
         df = df[df["coder"].astype(str) == coder]
     if "source" in df:
@@ -219,9 +217,9 @@ def coded(
     unknown_units = pairs.loc[~member(pairs["unit_id"], u["unit_id"]), "unit_id"].unique()
     if len(unknown_units):
         raise ReportError(
-            "R003",
-            f"{len(unknown_units)} coded unit id(s) are not in the answers: {preview(unknown_units)}. "
-            "Code only units of this question (check the id column and the question).",
+            Errors.R003,
+            n_unknown_units=len(unknown_units),
+            unknown_units=preview(unknown_units),
         )
     order, labels, parents = codebook_info(codebook)
     defined = tuple(order) if codebook is not None else None  # before codes outside it are added
@@ -229,9 +227,10 @@ def coded(
         unknown = [c for c in pd.unique(pairs["code"]) if c not in labels]
         if unknown:
             raise ReportError(
-                "R004",
-                f"Code(s) {preview(unknown)} not in codebook '{codebook.name}'. Known codes: "
-                f"{preview(order, 40)}. Fix the code ids or add the codes to the codebook.",
+                Errors.R004,
+                unknown=preview(unknown),
+                codebook=codebook.name,
+                order=preview(order, 40),
             )
         # Roll-up: every pair also counts for each ancestor.
         extra = []
@@ -271,6 +270,21 @@ def coded(
         substantive_respondents=len(all_resp),
         uncoded_units=uncoded,
     )
+
+
+COUNTING_KEYWORDS = ("respondent_column", "sources", "include_auto", "coder", "coded_units")
+
+
+def coded_for(
+    units: pd.DataFrame,
+    codes: pd.DataFrame,
+    codebook: Codebook | None,
+    params: Mapping[str, Any],
+) -> Coded:
+    """:func:`coded` with the counting keywords (:data:`COUNTING_KEYWORDS`) taken from
+    ``params``: the parameters of a public function that takes the same keywords
+    (``frequencies``, ``crosstab``, ``coded_dataset`` pass their ``locals()``)."""
+    return coded(units, codes, codebook, **{k: params[k] for k in COUNTING_KEYWORDS})
 
 
 def first_value(units: pd.DataFrame, column: str) -> pd.Series:

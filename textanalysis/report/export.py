@@ -29,12 +29,12 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..csvio import FORMULA_PREFIXES, neutralise, neutralise_frame, write_csv  # noqa: F401 (re-exported)
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 from .counting import (
     CONFIRMED_SOURCES,
     FREQUENCY_COLUMNS,
     NOTE,
-    coded,
+    coded_for,
     first_value,
     member,
     table_n,
@@ -72,18 +72,20 @@ def text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
 # --- frequency tables ------------------------------------------------------------------
 
 
-def _check_out(path: str | Path, suffixes: Iterable[str]) -> Path:
+def check_out_path(path: str | Path, suffixes: Iterable[str]) -> Path:
     """The one output-path check (:func:`textanalysis.csvio.check_out`): R007 extension, R008 folder."""
     from ..csvio import check_out  # noqa: PLC0415
 
-    return check_out(path, ReportError, "R008", suffixes=list(suffixes), suffix_code="R007")
+    return check_out(
+        path, ReportError, Errors.R008, suffixes=list(suffixes), suffix_code=Errors.R007
+    )
 
 
 def write_frequency_csv(
     table: pd.DataFrame, path: str | Path, columns: Sequence[str] = FREQUENCY_COLUMNS
 ) -> Path:
     """The CLI contract ``code,label,respondents,percent,mentions,n``, UTF-8 without BOM."""
-    p = _check_out(path, [".csv"])
+    p = check_out_path(path, [".csv"])
     _to_csv(table[list(columns)], p)
     return p
 
@@ -113,7 +115,7 @@ def write_frequency_excel(
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
 
-    p = _check_out(path, [".xlsx"])
+    p = check_out_path(path, [".xlsx"])
     cols = list(columns)
     wb = Workbook()
     ws = wb.active
@@ -228,9 +230,9 @@ def _attribute_columns(units: pd.DataFrame, attributes: Sequence[str] | None) ->
     missing = [a for a in attributes if a not in units.columns]
     if missing:
         raise ReportError(
-            "R006",
-            f"Attribute(s) {', '.join(repr(m) for m in missing)} not in the answers. "
-            f"Available: {', '.join(unit_attribute_columns(units))}.",
+            Errors.R006,
+            missing=", ".join(repr(m) for m in missing),
+            available=", ".join(unit_attribute_columns(units)),
         )
     return list(attributes)
 
@@ -258,17 +260,8 @@ def coded_dataset(
     respondent level equal the ``respondents`` of the frequency table.
     """
     if level not in LEVELS:
-        raise ReportError("R007", f"Level '{level}' is unknown. Use one of: {', '.join(LEVELS)}.")
-    c = coded(
-        units,
-        codes,
-        codebook,
-        respondent_column=respondent_column,
-        sources=sources,
-        include_auto=include_auto,
-        coder=coder,
-        coded_units=coded_units,
-    )
+        raise ReportError(Errors.R047, level=level, levels=", ".join(LEVELS))
+    c = coded_for(units, codes, codebook, locals())
     order = c.order if codebook is not None else [x for x in c.order if x in set(c.pairs["code"])]
     attrs = [a for a in _attribute_columns(c.units, attributes) if a != respondent_column]
     u = c.units
@@ -338,8 +331,8 @@ def write_dataset(dataset: Dataset, path: str | Path, fmt: str | None = None) ->
     p = Path(path)
     fmt = (fmt or p.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise ReportError("R007", f"Format '{fmt}' is unknown. Use one of: {', '.join(FORMATS)}.")
-    _check_out(p, [f".{fmt}"])
+        raise ReportError(Errors.R048, fmt=fmt, formats=", ".join(FORMATS))
+    check_out_path(p, [f".{fmt}"])
     df = dataset.frame
     if fmt == "csv":
         _to_csv(df, p)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..codebook import Codebook, load_codebook
 from ..csvio import CsvErrors, explode_codes, read_csv
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 from ..ingest import non_substantive_reason
 from .codings import ANY_CODER, coding_codes
 from .counting import (
@@ -31,7 +31,9 @@ from .tables import (
 
 
 # R001 missing file, R040 not UTF-8 text, R041 empty file, R042 not a valid CSV
-_CSV_ERRORS = CsvErrors(ReportError, missing="R001", encoding="R040", empty="R041", parse="R042")
+_CSV_ERRORS = CsvErrors(
+    ReportError, missing=Errors.R001, encoding=Errors.R040, empty=Errors.R041, parse=Errors.R042
+)
 
 
 def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
@@ -49,9 +51,10 @@ def read_answers_csv(path: str | Path, respondent_column: str | None = None) -> 
     require_columns(df, ["id", "text"], f"Answers file '{path}'")
     if respondent_column is not None and respondent_column not in df.columns:
         raise ReportError(
-            "R011",
-            f"Respondent column '{respondent_column}' not in '{path}'; columns are "
-            f"{preview(df.columns)}. Pass the column that identifies respondents.",
+            Errors.R052,
+            respondent_column=respondent_column,
+            path=path,
+            columns=preview(df.columns),
         )
     units = df.rename(columns={"id": "unit_id"})
     units["respondent_id"] = df[respondent_column] if respondent_column else df["id"]
@@ -129,9 +132,9 @@ def check_one_wave(units: pd.DataFrame, question: str) -> None:
         waves = sorted(pd.unique(units["wave"].dropna().astype(str)))
         if len(waves) > 1:
             raise ReportError(
-                "R016",
-                f"Question '{question}' has answers in several waves ({', '.join(waves)}). "
-                "Pick one wave (--wave), or compare them with compare_waves.",
+                Errors.R016,
+                question=question,
+                waves=", ".join(waves),
             )
 
 

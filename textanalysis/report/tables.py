@@ -10,13 +10,13 @@ from typing import Any
 import pandas as pd
 
 from ..codebook import Codebook
-from ..errors import ReportError
+from ..errors import Errors, ReportError
 from .counting import (
     CONFIRMED_SOURCES,
     NO_DATA,
     NOTE,
     FrequencyTable,
-    coded,
+    coded_for,
     first_value,
     member,
     percent_half_up,
@@ -52,22 +52,11 @@ def frequencies(
     incomplete N counts only the coded respondents; ``attrs["n_substantive"]`` is every
     respondent with a substantive answer, ``attrs["complete"]`` whether all are coded.
     """
-    c = coded(
-        units,
-        codes,
-        codebook,
-        respondent_column=respondent_column,
-        sources=sources,
-        include_auto=include_auto,
-        coder=coder,
-        coded_units=coded_units,
-    )
+    c = coded_for(units, codes, codebook, locals())
     n = len(c.respondents)
     if c.substantive_respondents == 0:
         raise ReportError(
-            "R005",
-            "No substantive answers: N=0, so there are no percentages to compute. "
-            "Check the question and that the answers are not all non-answers.",
+            Errors.R005,
         )
     p = c.pairs
     resp = p.groupby("code")["respondent_id"].nunique()
@@ -130,7 +119,7 @@ def top_k(table: FrequencyTable, k: int = 8, *, level: str = "all") -> Frequency
     assign) or only ``top``-level codes (the rolled-up groups). Codes nobody mentions are left out.
     """
     if k < 1:
-        raise ReportError("R013", f"k={k} is not a positive number of codes. Use k >= 1.")
+        raise ReportError(Errors.R013, k=k)
     df = at_level(table, level)
     out = df[df["respondents"] > 0].head(k)
     out.attrs = dict(table.attrs)
@@ -142,7 +131,7 @@ def at_level(table: FrequencyTable, level: str = "all") -> FrequencyTable:
     ``rank`` recomputed among them: the table the app shows next to the chart, so both
     rank the same codes in the same order with the same ties."""
     if level not in LEVELS:
-        raise ReportError("R013", f"Level '{level}' is unknown. Use one of: {', '.join(LEVELS)}.")
+        raise ReportError(Errors.R054, level=level, levels=", ".join(LEVELS))
     df = table
     if level == "leaves" and "parent" in df:
         df = df[~df["code"].isin(set(df["parent"].dropna()))]
@@ -156,7 +145,6 @@ def at_level(table: FrequencyTable, level: str = "all") -> FrequencyTable:
 
 
 # --- cross-tabs ---------------------------------------------------------------------------
-
 
 _NUMBER = re.compile(r"\d+(?:[.\s]\d{3})*(?:,\d+)?")
 _BELOW = ("<", "≤", "minder dan", "kleiner dan", "tot ", "onder ")
@@ -266,25 +254,14 @@ def crosstab(
             not in {"unit_id", "respondent_id", "question_id", "unit_index", "text", "cell_text"}
         ]
         raise ReportError(
-            "R006",
-            f"Attribute '{attribute}' is not a column of the answers. Available: {preview(attrs)}. "
-            "Import the attribute with the survey (--attribute) or pick another.",
+            Errors.R046,
+            attribute=attribute,
+            attrs=preview(attrs),
         )
-    c = coded(
-        units,
-        codes,
-        codebook,
-        respondent_column=respondent_column,
-        sources=sources,
-        include_auto=include_auto,
-        coder=coder,
-        coded_units=coded_units,
-    )
+    c = coded_for(units, codes, codebook, locals())
     n = len(c.respondents)
     if n == 0:
-        raise ReportError(
-            "R005", "No substantive answers: N=0, so there is nothing to cross-tabulate."
-        )
+        raise ReportError(Errors.R045)
     subst = c.units[c.units["substantive"]]
     attr = first_value(subst, attribute)
     attr = attr.reindex(c.respondents)
@@ -354,12 +331,11 @@ def compare_waves_long(
     codebook_by_wave = dict(codebook_by_wave or {})
     if isinstance(data, pd.DataFrame):
         if codes is None:
-            raise ReportError("R009", "compare_waves on a units table needs the codes table too.")
+            raise ReportError(Errors.R009)
         if wave_column not in data.columns:
             raise ReportError(
-                "R009",
-                f"The units have no '{wave_column}' column, so waves cannot be told apart. "
-                "Pass {wave: frequency table} or units with a wave column.",
+                Errors.R050,
+                wave_column=wave_column,
             )
         waves = sorted(pd.unique(data[wave_column].dropna().astype(str)))
         tables: dict[str, pd.DataFrame] = {}
@@ -371,7 +347,7 @@ def compare_waves_long(
     else:
         tables = {str(w): t for w, t in data.items()}
     if len(tables) < 1:
-        raise ReportError("R009", "No waves to compare. Give at least one wave.")
+        raise ReportError(Errors.R051)
     labels: dict[str, str] = {}
     order: list[str] = []
     for t in tables.values():

@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, select, text, update
 
 from ..embed import text_key
-from ..errors import ImportChangeError, IngestError, StoreError
+from ..errors import Errors, ImportChangeError, IngestError, StoreError
 from ..ingest import ON_CHANGE_POLICIES, RESERVED_COLUMNS
 from . import schema as t
 from ._util import MASKING_POLICIES, chunks, clean_name, none_if_nan
@@ -71,9 +71,9 @@ def check_masking(masking: str | None) -> str | None:
         return None
     if masking not in MASKING_POLICIES:
         raise StoreError(
-            "S014",
-            f"Masking policy {masking!r} is not known. Use one of: {', '.join(MASKING_POLICIES)} "
-            "or None (no masking).",
+            Errors.S014,
+            masking=masking,
+            masking_policies=", ".join(MASKING_POLICIES),
         )
     return masking
 
@@ -83,25 +83,23 @@ def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
     units = getattr(result, "units", None)
     if not isinstance(units, pd.DataFrame):
         raise StoreError(
-            "S008",
-            f"Cannot import {type(result).__name__}: it has no 'units' DataFrame. "
-            "Pass the IngestResult returned by textanalysis.ingest.ingest_file(...).",
+            Errors.S031,
+            result_type=type(result).__name__,
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in units.columns]
     if missing:
         raise StoreError(
-            "S008",
-            f"The units table lacks column(s) {', '.join(missing)} (it has: "
-            f"{', '.join(map(str, units.columns))}). Build it with textanalysis.ingest.",
+            Errors.S008,
+            missing=", ".join(missing),
+            columns=", ".join(map(str, units.columns)),
         )
     if masking and "original_text" not in units.columns:
         try:
             from ..privacy import apply_masking
         except ImportError:
             raise StoreError(
-                "S014",
-                f"Masking policy {masking!r} needs textanalysis.privacy, which is not available. "
-                "Mask the units before importing or import without masking.",
+                Errors.S043,
+                masking=masking,
             ) from None
         units = apply_masking(units, policy=masking)
     units = units.copy()
@@ -116,9 +114,7 @@ def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
     units["respondent_id"] = units["respondent_id"].astype(str)
     units["question_id"] = units["question_id"].astype(str)
     if units["respondent_id"].str.strip().eq("").any():
-        raise StoreError(
-            "S008", "Some units have a blank respondent_id. Give every respondent an id."
-        )
+        raise StoreError(Errors.S032)
     return units
 
 
@@ -196,9 +192,10 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
         seen: set = set()
         q, r, i = next(k for k in keys if k in seen or seen.add(k))
         raise StoreError(
-            "S008",
-            f"The units table has unit {q}/{r}/{i} twice. Each (question, respondent, "
-            "unit_index) must be unique; choose a --duplicates policy when importing.",
+            Errors.S033,
+            q=q,
+            r=r,
+            i=i,
         )
     texts = [v if v is not None else "" for v in _str_list(units["text"])]
     _refuse_nul(units, resp_attrs, question_texts)
@@ -242,31 +239,33 @@ def _refuse_nul(units: pd.DataFrame, resp_attrs: dict, question_texts: dict) -> 
         if hits:
             rid = units["respondent_id"].iloc[hits[0]]
             raise StoreError(
-                "S020",
-                f"{len(hits)} unit(s) hold a NUL character (\\x00) in column '{col}' (first: "
-                f"respondent {rid!r}). No database stores it; remove it before importing.",
+                Errors.S020,
+                n_hits=len(hits),
+                col=col,
+                rid=rid,
             )
     for rid, attrs in resp_attrs.items():
         for key, value in attrs.items():
             if "\x00" in str(key) or (isinstance(value, str) and "\x00" in value):
                 raise StoreError(
-                    "S020",
-                    f"Respondent {rid!r} has a NUL character (\\x00) in attribute {key!r}. "
-                    "Remove it before importing.",
+                    Errors.S049,
+                    rid=rid,
+                    key=key,
                 )
     for qid, qtext in question_texts.items():
         if "\x00" in qid or (qtext and "\x00" in qtext):
             raise StoreError(
-                "S020",
-                f"Question {qid!r} has a NUL character (\\x00) in its id or text. Remove it.",
+                Errors.S050,
+                qid=qid,
             )
 
 
 def check_on_change(on_change: str) -> str:
     if on_change not in ON_CHANGE:
         raise IngestError(
-            "I028",
-            f"Unknown on-change choice {on_change!r}. Use one of: {', '.join(ON_CHANGE)}.",
+            Errors.I028,
+            on_change=on_change,
+            choices=", ".join(ON_CHANGE),
         )
     return on_change
 
@@ -454,13 +453,13 @@ def compare(
 def _change_error(report: ChangeReport) -> ImportChangeError:
     ids = report.changed_respondents
     return ImportChangeError(
-        "I026",
-        f"{len(report.changed)} answer(s) in survey '{report.survey}' wave '{report.wave}' differ "
-        f"from the stored ones (respondents {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}); "
-        "nothing was imported. Choose: --on-change replace (store the new text; units with coding "
-        "decisions are flagged for review, no decision is deleted) or --on-change new-wave --wave "
-        "NEW_LABEL (import as a new wave); or correct the file.",
-        report,
+        Errors.I026,
+        report=report,
+        n_changed=len(report.changed),
+        survey=report.survey,
+        wave=report.wave,
+        ids=", ".join(ids[:5]),
+        more=" ..." if len(ids) > 5 else "",
     )
 
 
@@ -576,11 +575,10 @@ def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop"
             )
         )
         raise IngestError(
-            "I027",
-            f"--on-change new-wave needs a wave label that is not stored yet; survey "
-            f"'{prep.survey}' already has wave '{prep.wave}' (waves: {', '.join(waves)}). "
-            "Pass a new label, e.g. --wave "
-            f"{prep.wave}-2 (labels are compared case-insensitively).",
+            Errors.I027,
+            survey=prep.survey,
+            wave=prep.wave,
+            waves=", ".join(waves),
         )
     report, stored_cells, file_cells = compare(conn, prep, survey_pk, notices)
     if report.changed and on_change == "stop":

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..errors import StoreError
+from ..errors import ErrorCode, Errors, StoreError
 
 VALID_DECISIONS = ("applied", "rejected")
 VALID_SOURCES = ("manual", "suggestion", "auto", "adjudicated")
@@ -27,28 +27,27 @@ def chunks(seq: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[start : start + size]
 
 
-def clean_name(value: Any, what: str, code: str = "S013") -> str:
+def clean_name(value: Any, what: str) -> str:
     """A non-blank name (coder, survey, wave, code) as a stripped string."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise StoreError(code, f"The {what} is empty. Give a non-empty {what}.")
-    text = str(value).strip()
+    empty = value is None or (isinstance(value, float) and math.isnan(value))
+    text = "" if empty else str(value).strip()
     if not text:
-        raise StoreError(code, f"The {what} {value!r} is blank. Give a non-empty {what}.")
+        raise StoreError(Errors.S013, what=what, value=value)
     return text
 
 
-def _check_choice(value: Any, allowed: tuple[str, ...], code: str, what: str) -> str:
+def _check_choice(value: Any, allowed: tuple[str, ...], code: ErrorCode, what: str) -> str:
     if value not in allowed:
-        raise StoreError(code, f"{what} {value!r} is not valid. Use one of: {', '.join(allowed)}.")
+        raise StoreError(code, what=what, value=value, allowed=", ".join(allowed))
     return value
 
 
 def check_decision(value: Any) -> str:
-    return _check_choice(value, VALID_DECISIONS, "S003", "Decision")
+    return _check_choice(value, VALID_DECISIONS, Errors.S003, "Decision")
 
 
 def check_source(value: Any) -> str:
-    return _check_choice(value, VALID_SOURCES, "S004", "Decision source")
+    return _check_choice(value, VALID_SOURCES, Errors.S004, "Decision source")
 
 
 def check_score(value: Any) -> float | None:
@@ -57,9 +56,7 @@ def check_score(value: Any) -> float | None:
     try:
         score = float(value)
     except (TypeError, ValueError):
-        raise StoreError(
-            "S017", f"Score {value!r} is not a number. Give a float (e.g. 0.83) or None."
-        ) from None
+        raise StoreError(Errors.S017, value=value) from None
     return None if math.isnan(score) else score
 
 
@@ -70,8 +67,8 @@ def check_unit_id(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError, OverflowError):
         raise StoreError(
-            "S005",
-            f"Unit id {value!r} is not an integer. Use the unit_id column of Store.units(...).",
+            Errors.S028,
+            value=value,
         ) from None
 
 
@@ -82,12 +79,13 @@ def check_units_exist(conn: Connection, units_table: Table, ids: Iterable[int]) 
         found = set(conn.scalars(select(units_table.c.id).where(units_table.c.id.in_(part))))
         missing = [i for i in part if i not in found]
         if missing:
-            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-            raise StoreError(
-                "S005",
-                f"Unit id {missing[0]}{more} does not exist in this database. "
-                "Use unit_id values from Store.units(...) of the same database.",
-            )
+            raise unknown_unit_error(missing[0], len(missing) - 1)
+
+
+def unknown_unit_error(unit_id: Any, others: int = 0) -> StoreError:
+    """[S005] unit ``unit_id`` (and ``others`` more) is not in this database."""
+    more = f" (and {others} more)" if others else ""
+    return StoreError(Errors.S005, missing=unit_id, more=more)
 
 
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, LargeBinary, Table, func, select, text
 
-from ..errors import StoreError
+from ..errors import Errors, StoreError
 from . import engine as eng
 from . import schema as t
 
@@ -60,9 +60,9 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
                 out[col.name] = None
                 continue
             raise StoreError(
-                "S010",
-                f"A '{table.name}' row in the export lacks column '{col.name}'. "
-                "The file is damaged or not a textanalysis export.",
+                Errors.S010,
+                table_name=table.name,
+                col_name=col.name,
             )
         v = row[col.name]
         if v is not None and isinstance(col.type, DateTime):
@@ -110,9 +110,7 @@ def export_all(store: Any, path: Path) -> dict[str, int]:
                         fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(
-            "S010", f"Cannot write export file '{path}': {exc.strerror}. Choose a writable path."
-        ) from None
+        raise StoreError(Errors.S034, path=path, reason=exc.strerror) from None
     tmp.replace(path)
     return counts
 
@@ -125,15 +123,15 @@ def _read_header(fh, path: Path) -> dict[str, Any]:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise StoreError(
-            "S010",
-            f"'{path}' is not a textanalysis export (its first line is not the export header). "
-            "Create one with: textanalysis export-db --out FILE.",
+            Errors.S035,
+            path=path,
         )
     if int(header.get("format_version", 0)) > FORMAT_VERSION:
         raise StoreError(
-            "S010",
-            f"'{path}' has export format {header['format_version']}; this version reads up to "
-            f"{FORMAT_VERSION}. Upgrade textanalysis to restore it.",
+            Errors.S036,
+            path=path,
+            format_version=header["format_version"],
+            supported=FORMAT_VERSION,
         )
     return header
 
@@ -141,13 +139,11 @@ def _read_header(fh, path: Path) -> dict[str, Any]:
 def restore(store: Any, path: Path) -> dict[str, int]:
     """Load an export into an empty database in one transaction (all or nothing)."""
     if not path.is_file():
-        raise StoreError("S010", f"Export file '{path}' does not exist. Check the path.")
+        raise StoreError(Errors.S037, path=path)
     if not store.is_empty():
         raise StoreError(
-            "S009",
-            f"Database '{eng.display_url(store.url)}' is not empty; restore only writes into an "
-            "empty database so nothing is mixed or overwritten. Restore into a new file, e.g. "
-            "--db restored.db.",
+            Errors.S009,
+            url=eng.display_url(store.url),
         )
     counts = {tab.name: 0 for tab in CONTENT_TABLES}
     try:
@@ -173,22 +169,25 @@ def restore(store: Any, path: Path) -> dict[str, int]:
                         raise TypeError("table must be a name and row an object")
                 except (json.JSONDecodeError, KeyError, TypeError):
                     raise StoreError(
-                        "S010",
-                        f"Line {lineno} of '{path}' is not a valid export row. The file is damaged.",
+                        Errors.S038,
+                        lineno=lineno,
+                        path=path,
                     ) from None
                 if "\\u0000" in line and _has_nul(row):
                     raise StoreError(
-                        "S021",
-                        f"Line {lineno} of '{path}' ({name} row {row.get('id', '?')}) holds a NUL "
-                        "character (\\u0000), which PostgreSQL cannot store; nothing was restored "
-                        "(the same rule on every engine). Remove the \\u0000 from that line in a "
-                        "text editor and restore again.",
+                        Errors.S021,
+                        lineno=lineno,
+                        path=path,
+                        name=name,
+                        row=row.get("id", "?"),
                     )
                 if name not in _BY_NAME:
                     raise StoreError(
-                        "S010",
-                        f"Line {lineno} of '{path}' names unknown table '{name}'. "
-                        f"Known tables: {', '.join(order)}.",
+                        Errors.S039,
+                        lineno=lineno,
+                        path=path,
+                        name=name,
+                        order=", ".join(order),
                     )
                 pending[name].append(_decode(_BY_NAME[name], row))
                 counts[name] += 1
@@ -199,9 +198,11 @@ def restore(store: Any, path: Path) -> dict[str, int]:
             for name, n in expected.items():
                 if counts.get(name, 0) != n:
                     raise StoreError(
-                        "S010",
-                        f"'{path}' is incomplete: the header promises {n} '{name}' rows, the file "
-                        f"has {counts.get(name, 0)}. Nothing was restored; use a complete export.",
+                        Errors.S040,
+                        path=path,
+                        n=n,
+                        name=name,
+                        counts=counts.get(name, 0),
                     )
             if conn.dialect.name == "postgresql":
                 for tab in CONTENT_TABLES:
@@ -212,7 +213,5 @@ def restore(store: Any, path: Path) -> dict[str, int]:
                         )
                     )
     except UnicodeDecodeError:
-        raise StoreError(
-            "S010", f"'{path}' is not UTF-8 text, so it is not a textanalysis export."
-        ) from None
+        raise StoreError(Errors.S041, path=path) from None
     return counts

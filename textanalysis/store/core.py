@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
-from ..errors import StoreError
+from ..errors import Errors, StoreError
 from ..ingest import RESERVED_COLUMNS
 from ..ingest import UNIT_COLUMNS as INGEST_COLUMNS
 from . import backup
@@ -37,6 +37,7 @@ from ._util import (
     clean_name,
     insert_ignore,
     jsonable,
+    unknown_unit_error,
 )
 from .schema import utcnow
 
@@ -217,25 +218,28 @@ class Store:
         if survey is not None and not any(r[0] == survey for r in rows):
             known = sorted({r[0] for r in rows})
             raise StoreError(
-                "S006",
-                f"Survey '{survey}' is not in the database. Known surveys: "
-                f"{', '.join(known) or '(none: import one first)'}.",
+                Errors.S006,
+                survey=survey,
+                known=", ".join(known) or "(none: import one first)",
             )
         scoped = [r for r in rows if survey is None or r[0] == survey]
         if wave is not None and not any(r[1] == str(wave) for r in scoped):
             known = sorted({r[1] for r in scoped})
             raise StoreError(
-                "S006",
-                f"Wave '{wave}' is not in survey '{survey or '(any)'}'. Known waves: {', '.join(known) or '(none)'}.",
+                Errors.S030,
+                wave=wave,
+                survey=survey or "(any)",
+                known=", ".join(known) or "(none)",
             )
         scoped = [r for r in scoped if wave is None or r[1] == str(wave)]
         if question is not None and not any(r[2] == question for r in scoped):
             known = sorted({r[2] for r in scoped if r[2] is not None})
             raise StoreError(
-                "S007",
-                f"Question '{question}' is not in survey '{survey or '(any)'}'"
-                f"{f' wave {wave}' if wave is not None else ''}. Known questions: "
-                f"{', '.join(known) or '(none)'}.",
+                Errors.S007,
+                question=question,
+                survey=survey or "(any)",
+                wave=f" wave {wave}" if wave is not None else "",
+                known=", ".join(known) or "(none)",
             )
 
     @staticmethod
@@ -424,11 +428,7 @@ class Store:
             with self._write() as conn:
                 return int(conn.execute(t.decisions.insert().values(**row)).inserted_primary_key[0])
         except IntegrityError:  # the only constraint left to fail: the unit's foreign key
-            raise StoreError(
-                "S005",
-                f"Unit id {row['unit_id']} does not exist in this database. "
-                "Use unit_id values from Store.units(...) of the same database.",
-            ) from None
+            raise unknown_unit_error(row["unit_id"]) from None
 
     def record_decisions(self, rows: Sequence[dict[str, Any]]) -> int:
         """Append many decisions in one transaction (all or none); returns how many."""
@@ -438,7 +438,7 @@ class Store:
             try:
                 clean.append(_decision_row(raw, now))
             except StoreError as exc:
-                raise StoreError(exc.code, f"Decision row {i}: {exc.message}") from None
+                raise StoreError.rendered(exc.code, f"Decision row {i}: {exc.message}") from None
         if not clean:
             return 0
         with self._write() as conn:
@@ -596,7 +596,7 @@ class Store:
     ) -> int:
         """A note on an answer, a code, or both; returns memo_id."""
         if text is None or not str(text).strip():
-            raise StoreError("S016", "The memo text is empty. Write the note before saving it.")
+            raise StoreError(Errors.S016)
         coder = clean_name(coder, "coder name")
         uid = None if unit_id is None else check_unit_id(unit_id)
         with self._write() as conn:
@@ -645,9 +645,8 @@ class Store:
 
         if not isinstance(codebook, Codebook):
             raise StoreError(
-                "S011",
-                f"save_codebook needs a Codebook, got {type(codebook).__name__}. "
-                "Load it with textanalysis.codebook.load_codebook(path).",
+                Errors.S042,
+                codebook_type=type(codebook).__name__,
             )
         version = codebook.content_hash
         row = {
@@ -708,9 +707,9 @@ class Store:
             what = f"version '{version}'" if version else "any version"
             where = f" for question '{question}'" if question else ""
             raise StoreError(
-                "S011",
-                f"No codebook {what}{where} is stored. Save one first (textanalysis demo, or "
-                "Store.save_codebook(codebook, question)); stored versions are in Store.codebooks().",
+                Errors.S011,
+                what=what,
+                where=where,
             )
         return parse(rows[0])
 
@@ -774,9 +773,9 @@ class Store:
             result_json = None if result is None or isinstance(result, bytes) else jsonable(result)
         except (TypeError, ValueError) as exc:
             raise StoreError(
-                "S018",
-                f"Run parameters/result for '{kind}' cannot be stored as JSON ({exc}). "
-                "Pass plain values, or the result as bytes.",
+                Errors.S018,
+                kind=kind,
+                exc=exc,
             ) from None
         blob = bytes(result) if isinstance(result, bytes) else None
         with self._write() as conn:
@@ -805,9 +804,7 @@ class Store:
         with eng.read_connection(self.engine) as conn:
             row = conn.execute(select(r).where(r.c.id == int(run_id))).first()
         if row is None:
-            raise StoreError(
-                "S012", f"Run {run_id} does not exist. Known runs are listed by Store.runs()."
-            )
+            raise StoreError(Errors.S012, run_id=run_id)
         result = bytes(row.result_blob) if row.result_blob is not None else row.result_json
         return {
             "run_id": row.id,
@@ -881,8 +878,8 @@ def _id_list(unit_ids: Iterable[int]):
 def _decision_row(raw: dict[str, Any], now=None) -> dict[str, Any]:
     if "unit_id" not in raw or "code" not in raw or "coder" not in raw:
         raise StoreError(
-            "S019",
-            f"A decision needs unit_id, code and coder; got keys {sorted(raw)}. Add the missing keys.",
+            Errors.S019,
+            raw=sorted(raw),
         )
     return {
         "unit_id": check_unit_id(raw["unit_id"]),

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import StoreError
+from ..errors import Errors, StoreError
 from ..identity import GOLD_CODER  # reserved: only this loader writes it
 from .core import Store
 
@@ -39,33 +39,32 @@ _ENTRY_KEYS = (
 def read_manifest(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise StoreError(
-            "S015",
-            f"Demo manifest '{path}' does not exist. Run from the project folder or pass --manifest.",
+            Errors.S015,
+            path=path,
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise StoreError(
-            "S015", f"Demo manifest '{path}' is not valid YAML ({exc}). Fix the file."
-        ) from None
+        raise StoreError(Errors.S044, path=path, exc=exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("imports"), list):
         raise StoreError(
-            "S015",
-            f"Demo manifest '{path}' has no 'imports:' list. See data/README.md for the format.",
+            Errors.S045,
+            path=path,
         )
     for section, keys, hint in _ENTRY_KEYS:
         entries = data.get(section) or []
         if not isinstance(entries, list):
-            raise StoreError(
-                "S015", f"'{section}:' of demo manifest '{path}' is not a list. Write '- ' items."
-            )
+            raise StoreError(Errors.S046, section=section, path=path)
         for i, entry in enumerate(entries):
             missing = [k for k in keys if not isinstance(entry, dict) or k not in entry]
             if missing:
                 raise StoreError(
-                    "S015",
-                    f"{section.capitalize().rstrip('s')} entry {i} of '{path}' lacks "
-                    f"{', '.join(missing)}. Give {hint}.",
+                    Errors.S047,
+                    section=section.capitalize().rstrip("s"),
+                    i=i,
+                    path=path,
+                    missing=", ".join(missing),
+                    hint=hint,
                 )
     return data
 
@@ -147,9 +146,12 @@ def _import_gold(
     unknown = sorted(set(codes["id"]) - set(by_key))
     if unknown:
         raise StoreError(
-            "S015",
-            f"Gold file '{entry['codes']}' names unit(s) {', '.join(unknown[:5])} that the demo import "
-            f"did not produce for {survey} {wave} {question}. Regenerate data/ with data/make_demo.py --gold.",
+            Errors.S048,
+            codes=entry["codes"],
+            unknown=", ".join(unknown[:5]),
+            survey=survey,
+            wave=wave,
+            question=question,
         )
     rows = [
         {

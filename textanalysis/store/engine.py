@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from ..errors import StoreError
+from ..errors import Errors, StoreError
 
 DEFAULT_DB = "textanalysis.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -55,14 +55,14 @@ def resolve(db: str | os.PathLike[str] | None = None) -> str:
     path = Path(raw).expanduser().resolve()
     if not path.parent.is_dir():
         raise StoreError(
-            "S001",
-            f"Cannot create database '{raw}': folder '{path.parent}' does not exist. "
-            "Create the folder or choose another --db path.",
+            Errors.S022,
+            raw=raw,
+            folder=path.parent,
         )
     if path.is_dir():
         raise StoreError(
-            "S001",
-            f"Database path '{raw}' is a folder. Give a file name such as '{raw}/textanalysis.db'.",
+            Errors.S023,
+            raw=raw,
         )
     return "sqlite:///" + path.as_posix()
 
@@ -92,9 +92,8 @@ def create(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(
-            "S001",
-            f"Database '{url}' is neither a file path nor a database URL. "
-            "Use a path such as 'textanalysis.db' or 'postgresql+psycopg://user@host/db'.",
+            Errors.S024,
+            url=url,
         ) from None
     kwargs: dict = {}
     sqlite = parsed.get_backend_name() == "sqlite"
@@ -107,9 +106,9 @@ def create(url: str) -> Engine:
         engine = create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(
-            "S001",
-            f"Cannot use database '{display_url(url)}': {exc}. For PostgreSQL install the extra: "
-            "pip install 'textanalysis[postgres]' and use a postgresql+psycopg:// URL.",
+            Errors.S025,
+            url=display_url(url),
+            exc=exc,
         ) from None
     if sqlite:
         _install_sqlite_hooks(engine, memory)
@@ -187,9 +186,10 @@ def unavailable(engine: Engine, exc: Exception, what: str) -> StoreError:
     orig = getattr(exc, "orig", None) or exc
     detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     return StoreError(
-        "S001",
-        f"Database '{display_url(str(engine.url))}' failed: {detail} ({what}). Check that the "
-        "database is reachable and writable (disk space, permissions, server) and try again.",
+        Errors.S026,
+        url=display_url(str(engine.url)),
+        detail=detail,
+        what=what,
     )
 
 
@@ -221,10 +221,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         return
     if current is not None and current not in {r.revision for r in script.walk_revisions()}:
         raise StoreError(
-            "S002",
-            f"Database '{display_url(str(engine.url))}' has schema revision '{current}', which this "
-            "version of textanalysis does not know (it was written by a newer version). "
-            "Upgrade textanalysis: pip install -U textanalysis.",
+            Errors.S002,
+            url=display_url(str(engine.url)),
+            current=current,
         )
     cfg = alembic_config()
     try:
@@ -240,7 +239,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _open_error(engine: Engine, exc: DBAPIError) -> StoreError:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     return StoreError(
-        "S001",
-        f"Cannot open database '{display_url(str(engine.url))}': {detail}. Check that --db points to a "
-        "textanalysis database (SQLite file or reachable PostgreSQL URL) and that you may write it.",
+        Errors.S027,
+        url=display_url(str(engine.url)),
+        detail=detail,
     )

@@ -13,7 +13,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 
 STRATEGIES = ("active", "plain", "random")
 
@@ -74,9 +74,7 @@ def next_units(
     skipping ``labelled`` ids. ``model`` is a fitted suggester with ``predict_scores`` (and
     ``thresholds_``); without one, ``active`` picks diverse answers (cold start)."""
     if strategy not in STRATEGIES:
-        raise SuggestError(
-            "G013", f"Unknown ordering '{strategy}'. Choose one of: {', '.join(STRATEGIES)}."
-        )
+        raise SuggestError(Errors.G013, strategy=strategy, strategies=", ".join(STRATEGIES))
     done = set(labelled)
     todo = units[~units[id_column].isin(done)]
     if "substantive" in todo.columns:

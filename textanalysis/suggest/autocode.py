@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 from .calibration import precision_thresholds
 from .ensemble import MIN_TRAINING_ANSWERS
 
@@ -61,9 +61,8 @@ def autocode(
     """Apply a trained :class:`EnsembleSuggester` to ``texts`` where it meets ``target_precision``."""
     if getattr(model, "oof_scores_", None) is None:
         raise SuggestError(
-            "G012",
-            "Auto-coding needs confirmed codes to estimate precision: train on at least "
-            f"{MIN_TRAINING_ANSWERS} coded answers with a few examples per code (--train).",
+            Errors.G012,
+            min_training_answers=MIN_TRAINING_ANSWERS,
         )
     texts = list(texts)
     ids = list(ids) if ids is not None else list(range(len(texts)))

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ..codebook import Codebook
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 
 
 @dataclass
@@ -106,9 +106,10 @@ def label_matrix(
             if code not in index:
                 known = ", ".join(list(codes)[:30])
                 raise SuggestError(
-                    "G005",
-                    f"Code '{code}' is not in the codebook{' ' + repr(codebook.name) if codebook else ''}. "
-                    f"Known codes: {known}. Fix the code id or add the code to the codebook.",
+                    Errors.G042,
+                    code=code,
+                    codebook=" " + repr(codebook.name) if codebook else "",
+                    known=known,
                 )
             M[r, index[code]] = 1
     return M

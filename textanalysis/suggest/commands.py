@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..codebook import load_codebook
 from ..csvio import check_out, write_csv
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 from .active import coder_training_set
 from .autocode import AutocodeResult, autocode
 from .ensemble import MIN_TRAINING_ANSWERS, EnsembleSuggester
@@ -24,15 +24,16 @@ def _write(df: pd.DataFrame, out: str | Path) -> None:
         write_csv(df, out)  # formula-looking cells neutralised, as in every CSV the tool writes
     except OSError as exc:
         raise SuggestError(
-            "G014",
-            f"Cannot write '{out}' ({exc.strerror}). Check the folder exists and is writable.",
+            Errors.G044,
+            out=out,
+            reason=exc.strerror,
         ) from None
 
 
 def _check_out(out: str | Path | None) -> None:
     """[G014] before any work, and before any database write, when OUT's folder is missing."""
     if out:
-        check_out(out, SuggestError, "G014")
+        check_out(out, SuggestError, Errors.G014)
 
 
 def _fit(codebook, train: pd.DataFrame | None, answers: list[str]) -> EnsembleSuggester:
@@ -151,11 +152,10 @@ def check_autocode_args(answers, train, out, survey, question, coder) -> str:
     """'csv' (--answers/--train/--out) or 'store' (--survey/--question/--coder); else a [G015] error."""
     if answers or train:
         if not (answers and train and out):
-            raise SuggestError("G015", "CSV mode needs --answers, --train and --out together.")
+            raise SuggestError(Errors.G015)
         return "csv"
     if survey and question and coder:
         return "store"
     raise SuggestError(
-        "G015",
-        "Give either --answers, --train and --out (CSV files) or --survey, --question and --coder (database).",
+        Errors.G045,
     )

@@ -14,10 +14,12 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..csvio import CsvErrors, read_csv, split_codes
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 
 # G001 missing file, G002 not UTF-8 text, G003 empty file (or no rows), G009 not a valid CSV
-_CSV_ERRORS = CsvErrors(SuggestError, missing="G001", encoding="G002", empty="G003", parse="G009")
+_CSV_ERRORS = CsvErrors(
+    SuggestError, missing=Errors.G001, encoding=Errors.G002, empty=Errors.G041, parse=Errors.G009
+)
 
 
 def _read(path: str | Path, what: str, required: list[str]) -> pd.DataFrame:
@@ -26,20 +28,19 @@ def _read(path: str | Path, what: str, required: list[str]) -> pd.DataFrame:
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise SuggestError(
-            "G004",
-            f"{what} file '{p}' lacks column(s) {', '.join(missing)}; it has {', '.join(df.columns)}. "
-            f"Name the columns {','.join(required)}.",
+            Errors.G004,
+            what=what,
+            path=p,
+            missing=", ".join(missing),
+            columns=", ".join(df.columns),
+            required=",".join(required),
         )
     if df.empty:
-        raise SuggestError(
-            "G003", f"{what} file '{p}' has a header but no rows. Add at least one answer."
-        )
+        raise SuggestError(Errors.G003, what=what, path=p)
     df["id"] = df["id"].str.strip()
     if (df["id"] == "").any():
         row = int((df["id"] == "").to_numpy().argmax()) + 2
-        raise SuggestError(
-            "G007", f"{what} file '{p}' has an empty id on line {row}. Give every row an id."
-        )
+        raise SuggestError(Errors.G007, what=what, path=p, row=row)
     return df
 
 
@@ -48,8 +49,10 @@ def _no_duplicates(df: pd.DataFrame, what: str, path) -> None:
     if len(dup):
         ids = ", ".join(map(repr, dup.unique()[:5]))
         raise SuggestError(
-            "G006",
-            f"{what} file '{path}' has duplicate id(s) {ids}. Ids must be unique: one row per answer.",
+            Errors.G006,
+            what=what,
+            path=path,
+            ids=ids,
         )
 
 
@@ -65,9 +68,12 @@ def _check_codes(codes: set[str], known: set[str], codebook: Codebook, path, lin
         if c not in known:
             listed = ", ".join(codebook.code_ids[:30])
             raise SuggestError(
-                "G005",
-                f"Code '{c}' on line {line} of '{path}' is not in codebook '{codebook.name}'. "
-                f"Known codes: {listed}. Fix the code id or add the code to the codebook.",
+                Errors.G005,
+                c=c,
+                line=line,
+                path=path,
+                codebook=codebook.name,
+                listed=listed,
             )
 
 
@@ -102,9 +108,9 @@ def read_gold(
         unknown = [a for a in gold if a not in answers]
         if unknown:
             raise SuggestError(
-                "G008",
-                f"Gold file '{path}' has id(s) {', '.join(map(repr, unknown[:5]))} that are not in the answers "
-                "file. Use the same ids in both files.",
+                Errors.G008,
+                path=path,
+                unknown=", ".join(map(repr, unknown[:5])),
             )
     return gold
 
@@ -112,7 +118,7 @@ def read_gold(
 def check_target_precision(value: float) -> float:
     if not 0.5 <= value < 1.0:
         raise SuggestError(
-            "G011",
-            f"Target precision {value} is out of range. Give a value from 0.5 up to (not including) 1, e.g. 0.95.",
+            Errors.G011,
+            value=value,
         )
     return value

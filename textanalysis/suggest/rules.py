@@ -20,7 +20,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from ..codebook import Codebook
-from ..errors import SuggestError
+from ..errors import Errors, SuggestError
 from . import _text
 from .base import BaseSuggester, Evidence, check_is_fitted
 
@@ -131,9 +131,10 @@ class RuleSuggester(BaseSuggester):
                         rx = regex.compile(pat.regex, regex.IGNORECASE)
                     except regex.error as exc:
                         raise SuggestError(
-                            "G010",
-                            f"Regex pattern {pat.regex!r} of code '{code.id}' is invalid ({exc}). "
-                            "Fix the pattern in the codebook.",
+                            Errors.G010,
+                            pattern=pat.regex,
+                            code_id=code.id,
+                            exc=exc,
                         ) from None
                     self.regexes_.append((code.id, rx, label))
                 if pat.tokens:
@@ -142,9 +143,10 @@ class RuleSuggester(BaseSuggester):
                         self.token_matcher_.add(key, [pat.tokens])
                     except Exception as exc:  # spaCy raises several types for bad patterns
                         raise SuggestError(
-                            "G010",
-                            f"Token pattern {pat.tokens!r} of code '{code.id}' is invalid "
-                            f"({str(exc).splitlines()[0]}). Fix the pattern in the codebook.",
+                            Errors.G043,
+                            pattern=pat.tokens,
+                            code_id=code.id,
+                            exc=str(exc).splitlines()[0],
                         ) from None
                     self.token_patterns_[key] = (code.id, label)
         return self
@@ -225,12 +227,11 @@ class RuleSuggester(BaseSuggester):
             except TimeoutError:
                 shown = text if len(text) <= 60 else text[:57] + "..."
                 raise SuggestError(
-                    "G040",
-                    f"Regex pattern {rx.pattern!r} of code '{code}' took more than "
-                    f"{REGEX_TIMEOUT:g} s on the answer {shown!r}: it backtracks catastrophically. "
-                    "Simplify it in the codebook (no nested repeats such as '(a+)+' and no "
-                    "repeated overlapping alternatives such as '(a|ab)+'; a possessive 'a++' or "
-                    "atomic '(?>...)' never backtracks), then run again.",
+                    Errors.G040,
+                    pattern=rx.pattern,
+                    code=code,
+                    regex_timeout=REGEX_TIMEOUT,
+                    shown=shown,
                 ) from None
             for m in found:
                 if m.end() <= m.start():

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..codebook import Codebook, bump_version, find_code, parse_codebook, revalidate
-from ..errors import TopicsError
+from ..errors import Errors, TopicsError
 from .result import (
     TopicResult,
 )
@@ -30,9 +30,8 @@ def topic_code_overlap(
     id_col = "id" if "id" in codes_df.columns else "unit_id"
     if id_col not in codes_df.columns or "code" not in codes_df.columns:
         raise TopicsError(
-            "T011",
-            "Codes table needs columns 'id' (or 'unit_id') and 'code'; has: "
-            f"{', '.join(map(str, codes_df.columns))}.",
+            Errors.T011,
+            columns=", ".join(map(str, codes_df.columns)),
         )
     # codes made under an older codebook version keep their id as label rather than failing
     labels = codebook.labels() if codebook is not None else {}
@@ -127,9 +126,9 @@ def promote_topic(
     row = result.topic_row(topic)
     if code_id in codebook.code_ids:
         raise TopicsError(
-            "T009",
-            f"Code '{code_id}' already exists in codebook '{codebook.name}'. Choose a new id, "
-            "or merge the topic into that code instead.",
+            Errors.T009,
+            code_id=code_id,
+            codebook=codebook.name,
         )
     if parent is not None:
         codebook.get(parent)
@@ -181,8 +180,8 @@ def write_codebook_version(
     target = path.with_name(f"{stem}.v{codebook.version}.yaml")
     if target.exists() and not overwrite:
         raise TopicsError(
-            "T007",
-            f"Codebook file '{target}' already exists. Bump the version or pass overwrite=True.",
+            Errors.T007,
+            target=target,
         )
     target.write_text(codebook.to_yaml(), encoding="utf-8")
     if store is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import TopicsError
+from ..errors import Errors, TopicsError
 from .model import (
     fit_topics,
 )
@@ -27,13 +27,16 @@ def read_answers_csv(path: str | Path) -> pd.DataFrame:
     from ..csvio import CsvErrors, read_csv
 
     path = Path(path)
-    df = read_csv(path, "Answers", CsvErrors(TopicsError, "T001", "T040", "T041", "T042"))
+    df = read_csv(
+        path, "Answers", CsvErrors(TopicsError, Errors.T001, Errors.T040, Errors.T041, Errors.T042)
+    )
     missing = [c for c in ("id", "text") if c not in df.columns]
     if missing:
         raise TopicsError(
-            "T002",
-            f"Answers file '{path}' lacks column(s) {', '.join(missing)} (has: {', '.join(df.columns)}). "
-            "It needs columns id,text.",
+            Errors.T002,
+            path=path,
+            missing=", ".join(missing),
+            columns=", ".join(df.columns),
         )
     return df
 
@@ -50,7 +53,7 @@ def run_topics_csv(
     from ..csvio import check_out
 
     df = read_answers_csv(answers)
-    out = check_out(out, TopicsError, "T013")
+    out = check_out(out, TopicsError, Errors.T013)
     result = fit_topics(
         df["text"].tolist(), df["id"].tolist(), n_topics=n_topics, seed=seed, fast=fast
     )

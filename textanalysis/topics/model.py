@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import TopicsError
+from ..errors import Errors, TopicsError
 from .result import (
     _SOFTMAX_TEMPERATURE,
     _TOKEN_PATTERN,
@@ -155,22 +155,16 @@ def _check_inputs(
         ids = [str(i) for i in range(len(texts))]
     ids = [str(i) for i in ids]
     if len(ids) != len(texts):
-        raise TopicsError(
-            "T010", f"Got {len(ids)} ids for {len(texts)} texts. Pass exactly one id per answer."
-        )
+        raise TopicsError(Errors.T010, n_ids=len(ids), n_texts=len(texts))
     counts = Counter(ids)
     dupes = sorted(i for i, c in counts.items() if c > 1)
     if dupes:
         shown = ", ".join(f"'{d}'" for d in dupes[:10])
-        raise TopicsError("T003", f"Duplicate answer ids: {shown}. Every answer needs a unique id.")
+        raise TopicsError(Errors.T003, shown=shown)
     if n_topics is not None and (not isinstance(n_topics, int) or n_topics < 2):
-        raise TopicsError(
-            "T005", f"Number of topics {n_topics!r} is invalid. Ask for at least 2 topics."
-        )
+        raise TopicsError(Errors.T005, n_topics=n_topics)
     if not isinstance(seed, int | np.integer) or not 0 <= seed < 2**32:
-        raise TopicsError(
-            "T014", f"Seed {seed!r} is invalid. Give a whole number from 0 to 4294967295, e.g. 42."
-        )
+        raise TopicsError(Errors.T014, seed=seed)
     return ids
 
 
@@ -200,15 +194,17 @@ def fit_topics(
     n = len(keep)
     if n < MIN_ANSWERS:
         raise TopicsError(
-            "T004",
-            f"Only {n} substantive answers (of {len(texts)}); theme discovery needs at least "
-            f"{MIN_ANSWERS}. Add answers or code them by hand.",
+            Errors.T004,
+            n=n,
+            n_texts=len(texts),
+            min_answers=MIN_ANSWERS,
         )
     if n_topics is not None and n_topics > n // 2:
         raise TopicsError(
-            "T005",
-            f"Asked for {n_topics} topics from {n} substantive answers. Ask for at most {n // 2} "
-            "(two answers per topic).",
+            Errors.T043,
+            n_topics=n_topics,
+            n=n,
+            most=n // 2,
         )
     sub_texts = [str(texts[i]) for i in keep]
     sub_ids = [ids[i] for i in keep]
@@ -472,16 +468,18 @@ def uncovered_units(
     """
     if id_column not in units.columns:
         raise TopicsError(
-            "T011",
-            f"Units table has no '{id_column}' column (has: {', '.join(map(str, units.columns))}).",
+            Errors.T045,
+            id_column=id_column,
+            columns=", ".join(map(str, units.columns)),
         )
     code_col = (
         id_column if id_column in codes.columns else ("id" if "id" in codes.columns else None)
     )
     if code_col is None:
         raise TopicsError(
-            "T011",
-            f"Codes table needs a '{id_column}' or 'id' column (has: {', '.join(map(str, codes.columns))}).",
+            Errors.T046,
+            id_column=id_column,
+            columns=", ".join(map(str, codes.columns)),
         )
     covered = set(codes[code_col].astype(str))
     mask = ~units[id_column].astype(str).isin(covered)

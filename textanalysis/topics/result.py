@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import TopicsError
+from ..errors import Errors, TopicsError
 
 NO_ANSWER_LABEL = "geen antwoord"
 OUTLIER_LABEL = "overig"
@@ -70,9 +70,9 @@ class TopicResult:
         if topic < 0 or rows.empty:
             known = ", ".join(str(t) for t in self.topics["topic"] if t >= 0)
             raise TopicsError(
-                "T006",
-                f"Topic {topic} is not a theme of this run. Known topics: {known}. "
-                "Topic -1 holds non-answers and outliers and cannot be turned into a code.",
+                Errors.T006,
+                topic=topic,
+                known=known,
             )
         return rows.iloc[0]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import TextAnalysisError, TopicsError
+from ..errors import Errors, TextAnalysisError, TopicsError
 from .result import (
     ASSIGNMENT_COLUMNS,
     RUN_KIND,
@@ -58,12 +58,10 @@ def load_saved_run(store, run_id: int) -> TopicResult:
     except TextAnalysisError:
         run = None
     if run is None:
-        raise TopicsError(
-            "T008", f"No topic run with id {run_id} in the database. See Store.runs()."
-        )
+        raise TopicsError(Errors.T008, run_id=run_id)
     kind = _get(run, "kind")
     if kind is not None and kind != RUN_KIND:
-        raise TopicsError("T008", f"Run {run_id} is a '{kind}' run, not a topics run.")
+        raise TopicsError(Errors.T044, run_id=run_id, kind=kind)
     params = dict(_get(run, "params") or {})
     params.pop("versions", None)
     return result_from_dict(params, _get(run, "result"), run_id)
