@@ -152,7 +152,9 @@ def test_suggest_train_same_for_every_variant(base, tmp_path):
 
 # --- the reader itself -------------------------------------------------------------------
 
-ERR = CsvErrors(ReportError, Errors.R001, encoding=Errors.R040, empty=Errors.R041, parse=Errors.R042)
+ERR = CsvErrors(
+    ReportError, Errors.R001, encoding=Errors.R040, empty=Errors.R041, parse=Errors.R042
+)
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,15 @@ def _register() -> None:
 
 
 # Modules under textanalysis/cli/ that define commands (keep alphabetical).
-_COMMAND_MODULES: list[str] = ["catalogue", "codebook", "data", "db", "quality", "report", "suggest", "topics"]
+_COMMAND_MODULES: list[str] = [
+    "catalogue",
+    "codebook",
+    "data",
+    "db",
+    "quality",
+    "report",
+    "suggest",
+    "topics",
+]
 
 _register()
