@@ -1,8 +1,14 @@
-"""Coderen: one answer at a time, suggestions pre-selected, evidence marked, decisions stored.
+"""Coderen: one answer per screen, top suggestions with their confidence, decisions stored.
 
-Thin page: what a confirmation records is ``appstate.plan_decisions``; escaping and
-highlighting is ``appstate.highlight_html``; order/filters are ``appstate``; the model is
-re-trained by ``appstate.BackgroundTrainer`` in a worker thread.
+Thin page: what a confirmation records is ``coding.plan_decisions``; escaping and
+highlighting is ``coding.highlight_html``; order/filters are ``coding.queue``; what one
+screen shows (top suggestions, labels, where "Bevestigen" goes next) is ``coding.screen``;
+the model (also the first, untrained one) is fitted by ``coding.BackgroundTrainer`` in a
+worker thread, so the answer is shown at once and its suggestions when they are ready.
+
+Speed: ticking a code never reruns anything (``on_change="ignore"``: the boxes are read
+when a button is clicked); the panel is a fragment, so a click redraws only the panel;
+the next answer's suggestions are computed ahead (``SuggestionCache``).
 """
 
 from __future__ import annotations
@@ -16,14 +22,20 @@ from textanalysis.coding import (
     FILTERS,
     NOBODY,
     ORDERS,
+    SuggestionCache,
     blind_units,
+    code_label,
     coder_state,
     filter_units,
     fit_bundle,
     highlight_html,
+    memo_title,
+    next_to_code,
     order_units,
     plan_decisions,
+    position_text,
     step,
+    top_codes,
     trainer_scope,
     uncertainty_from_scores,
     unclaimed_units,
@@ -35,28 +47,22 @@ from textanalysis.store import unit_attribute_columns
 
 CUR = "cod_unit"  # current unit id (not a widget key)
 HIST = "cod_history"  # units visited, for "Vorige"
-SHOW_SCORE_FROM = 0.05
+VIEW = "cod_view"  # (unit id, its suggestions): kept while the analyst stays on the unit
+WAIT_FIRST_MODEL = 0.8  # s: a small question's first model is there before the page shows
 
 
-@st.cache_resource(show_spinner="Suggesties voorbereiden ...")
-def cold_model(url: str, scope: tuple, codebook_hash: str, _codebook, _texts: list[str]):
-    """The untrained ensemble (rules + similarity to the codebook and to this question's
-    answers) for a codebook version and question, once per process."""
-    from textanalysis.suggest.ensemble import EnsembleSuggester
-
-    emb = C.embedder()
-    C.embed_with_progress(emb, _texts)  # a first run embeds every answer once: show how far
-    return EnsembleSuggester(_codebook, embedder=emb, cache=C.get_store()).fit(unlabeled=_texts)
+@st.cache_resource
+def suggestion_cache() -> SuggestionCache:
+    """One per process: suggestions per (model, unit), the next answer's computed ahead."""
+    return SuggestionCache()
 
 
-def _substantive_texts(units) -> list[str]:
-    return units.loc[units["substantive"].astype(bool), "text"].astype(str).tolist()
-
-
-st.title("Coderen")
+C.compact_page()  # one answer per screen at 1366x768: less padding above the page
+head = st.columns([1.1, 1.6, 3.2, 1.5], vertical_alignment="bottom")
+head[0].title("Coderen")
 store = C.get_store()
 coder = C.require_coder()
-scope = C.pick_question("cod")
+scope = C.pick_question("cod", cols=(head[1], head[2]), compact=True)
 if coder is None or scope is None:
     st.stop()
 survey, wave, question = scope
@@ -68,27 +74,26 @@ labels = codebook.labels()
 all_units = C.units(survey, wave, question)
 st.session_state.setdefault("cod_seed", random.randrange(1_000_000))
 
-with st.expander("Volgorde en filters", expanded=False):
-    c1, c2, c3 = st.columns(3)
-    order = c1.selectbox(
+with head[3].popover("Volgorde en filters", icon=":material/tune:", width="stretch"):
+    order = st.selectbox(
         "Volgorde",
         ORDERS,
         key="cod_order",
         help="Actief leren: eerst de antwoorden waar het model het minst zeker is.",
     )
-    mode = c2.selectbox("Filter", FILTERS, index=1, key="cod_filter")
+    mode = st.selectbox("Filter", FILTERS, index=1, key="cod_filter")
     f_code = f_coder = None
     low = 0.6
     if mode == "met code":
-        f_code = c3.selectbox(
+        f_code = st.selectbox(
             "Code", codebook.code_ids, format_func=lambda c: labels.get(c, c), key="cod_f_code"
         )
     elif mode == "door codeur":
-        f_coder = c3.selectbox(
+        f_coder = st.selectbox(
             "Codeur", store.coders(question, survey, wave) or [coder], key="cod_f_coder"
         )
     elif mode == "lage zekerheid":
-        low = c3.slider("Hoogste score lager dan", 0.0, 1.0, 0.6, 0.05, key="cod_f_low")
+        low = st.slider("Hoogste score lager dan", 0.0, 1.0, 0.6, 0.05, key="cod_f_low")
     search = st.text_input(
         "Zoeken in antwoorden", key="cod_search", placeholder="woord of zinsdeel"
     )
@@ -104,15 +109,18 @@ key = (
     trainer_scope(store, survey, question, wave, coder),
 )
 trainer = C.trainer()
-
-
-_embedder = C.embedder()
+_progress = trainer.reporter(key)
 
 
 def _fit():
     # runs in the trainer's worker thread: no Streamlit calls here (no session there), only
-    # objects captured from the script thread
-    return fit_bundle(store, survey, question, wave, codebook, embedder=_embedder, coder=key[-1])
+    # objects captured from the script thread; the embedder loads there too (not in the page)
+    from textanalysis.embed import get_embedder
+
+    return fit_bundle(
+        store, survey, question, wave, codebook, embedder=get_embedder(), coder=key[-1],
+        progress=_progress,
+    )  # fmt: skip
 
 
 def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool = False) -> None:
@@ -120,7 +128,7 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     sel = (
         []
         if reject_all
-        else [c for c in codebook.code_ids if st.session_state.get(f"cod_cb_{uid}_{c}")]
+        else [c for c in codebook.code_ids if st.session_state.get(f"{plan_args['box']}{uid}_{c}")]
     )
     plan = plan_decisions(sel, plan_args["suggested"], plan_args["current"])
     if not plan and not plan_args["current"]:
@@ -141,6 +149,7 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     st.session_state.setdefault(HIST, []).append(uid)
     st.session_state[CUR] = next_uid
     st.session_state["cod_pinned"] = False
+    st.session_state["cod_finished"] = next_uid is None
     trainer.maybe_retrain(key, trainer.note(key), _fit)
 
 
@@ -148,7 +157,8 @@ def _goto(target: int | None, push: int | None = None) -> None:
     if push is not None:
         st.session_state.setdefault(HIST, []).append(push)
     st.session_state[CUR] = target
-    st.session_state["cod_pinned"] = False
+    st.session_state["cod_pinned"] = target is not None
+    st.session_state["cod_finished"] = False
 
 
 def _back() -> None:
@@ -156,6 +166,7 @@ def _back() -> None:
     if hist:
         st.session_state[CUR] = hist.pop()
         st.session_state["cod_pinned"] = True
+        st.session_state["cod_finished"] = False
 
 
 def _save_memo(uid: int) -> None:
@@ -169,17 +180,42 @@ def _save_memo(uid: int) -> None:
     st.session_state["cod_msg"] = ("ok", "Memo opgeslagen.")
 
 
-def _columns_for(codebook, n: int) -> dict[str, int]:
-    """Column per code: a top-level code and its children stay together, columns balanced."""
-    sizes = [0] * n
-    out: dict[str, int] = {}
-    for top in codebook.codes:
-        col = sizes.index(min(sizes))
-        members = [top.id, *codebook.descendants(top.id)]
-        for m in members:
-            out[m] = col
-        sizes[col] += len(members)
-    return out
+def _suggestions(model, uid: int, text: str, scores) -> tuple:
+    """(scores, pre-selection, evidence spans) of one unit: from the bundle's pool scores,
+    from the look-ahead cache, or computed now."""
+    row = None
+    if scores is not None and uid in scores.index:
+        row = {c: float(v) for c, v in scores.loc[uid].items()}
+    return suggestion_cache().get((key, id(model), uid), lambda: unit_suggestions(model, text, row))
+
+
+def _prefetch(model, uid: int | None, scores) -> None:
+    if model is None or uid is None:
+        return
+    match = all_units.loc[all_units["unit_id"] == uid, "text"]
+    if match.empty:
+        return
+    text = str(match.iloc[0])
+    row = None
+    if scores is not None and uid in scores.index:
+        row = {c: float(v) for c, v in scores.loc[uid].items()}
+    suggestion_cache().prefetch((key, id(model), uid), lambda: unit_suggestions(model, text, row))
+
+
+@st.fragment(run_every=1.5)
+def _await_model() -> None:
+    """Polls only while the first model is being prepared; redraws the page once it is."""
+    status = trainer.status(key)
+    if trainer.model(key) is not None or status["error"]:
+        st.rerun()
+    done_total = status.get("progress")
+    text = "Suggesties worden voorbereid ..."
+    if done_total and done_total[1]:
+        text = (
+            f"Suggesties worden voorbereid: {done_total[0]} van {done_total[1]} antwoorden "
+            "ingelezen (alleen de eerste keer)."
+        )
+    st.caption(text)
 
 
 @st.fragment
@@ -188,7 +224,6 @@ def panel() -> None:
     """The coding panel; a fragment so a click redraws only this part of the page."""
     trainer.maybe_retrain(key, 0, _fit)  # first model for this question (once)
     bundle = trainer.model(key)
-    status = trainer.status(key)
     units = all_units if show_non else all_units[all_units["substantive"]]
     if search:
         units = units[units["text"].str.contains(search, case=False, regex=False, na=False)]
@@ -220,160 +255,230 @@ def panel() -> None:
     )
     queue = order_units(queue, mode=order, uncertainty=unc, seed=st.session_state["cod_seed"])
 
-    prog = store.progress(survey, question, wave)
     total = int(all_units["substantive"].sum())
-    done = int(prog.loc[prog["coder"] == coder, "coded_units"].sum()) if not prog.empty else 0
-    st.progress(
-        min(done / total, 1.0) if total else 0.0,
-        text=f"Uw voortgang: {done} van {total} antwoorden gecodeerd",
-    )
-    if not prog.empty and len(prog) > 1:
-        with st.popover("Voortgang per codeur"):
-            st.dataframe(
-                prog.rename(
-                    columns={
-                        "coder": "codeur",
-                        "coded_units": "gecodeerd",
-                        "substantive_units": "totaal",
-                        "fraction": "aandeel",
-                    }
-                ),
-                hide_index=True,
-            )
+    mine_ids = {int(u) for u in mine["unit_id"]} if not mine.empty else set()
+    done = len(mine_ids & set(_substantive_ids()))
     msg = st.session_state.pop("cod_msg", None)
     if msg:
         (st.error if msg[0] == "error" else st.toast)(msg[1])
-    if order == "actief leren" and bundle is None:
-        st.caption("Het model wordt op de achtergrond getraind; tot dan op volgorde van import.")
 
-    if not queue:
-        st.success(
-            "Geen antwoorden meer in deze selectie. Kies een ander filter of een andere vraag."
-        )
-        return
     uid = st.session_state.get(CUR)
     pinned = st.session_state.get("cod_pinned") and uid in set(all_units["unit_id"])
     if uid not in queue and not pinned:
-        uid = queue[0]
+        uid = next_to_code(queue, mine_ids) if queue else None
+        if uid is None and queue and not st.session_state.get("cod_finished"):
+            uid = queue[0]  # everything decided, e.g. "alle": review from the start
         st.session_state[CUR] = uid
+    if uid is None:
+        st.progress(
+            min(done / total, 1.0) if total else 0.0,
+            text=f"Uw voortgang: {done} van {total} antwoorden gecodeerd",
+        )
+        if mode == "toegewezen aan mij":
+            st.success("Klaar: u hebt alle aan u toegewezen antwoorden gecodeerd.")
+        elif queue:
+            st.success(f"Klaar: alle {len(queue)} antwoorden in deze selectie zijn gecodeerd.")
+        else:
+            st.success(
+                "Geen antwoorden meer in deze selectie. Kies een ander filter of een andere vraag."
+            )
+        if queue:
+            st.button(
+                "Opnieuw doorlopen vanaf het begin", key="cod_restart", on_click=_goto,
+                args=(queue[0],),
+            )  # fmt: skip
+        return
     in_queue = uid in queue
     pos = queue.index(uid) if in_queue else -1
     row = all_units[all_units["unit_id"] == uid].iloc[0]
     text = str(row["text"])
-
-    model = (
-        bundle.model
-        if bundle is not None
-        else cold_model(C.db_url(), scope, cb_hash, codebook, _substantive_texts(all_units))
-    )
-    unit_scores = None
-    if scores is not None and uid in scores.index:
-        unit_scores = {c: float(v) for c, v in scores.loc[uid].items()}
-    unit_scores, suggested, spans = unit_suggestions(model, text, unit_scores)
     current = coder_state(mine, uid, coder)
 
-    st.subheader(
-        f"Antwoord {pos + 1} van {len(queue)}" if in_queue else "Eerder gecodeerd antwoord"
-    )
+    left, right = st.columns(2, gap="medium")
     attrs = ["wave", *unit_attribute_columns(all_units)]
-    st.text(
-        f"Respondent {row['respondent_id']}  ·  deel {int(row['unit_index']) + 1}  ·  "
-        + "  ·  ".join(
-            f"{a}: {row[a]}" for a in attrs if row[a] is not None and str(row[a]) != "nan"
-        )
+    meta = "  ·  ".join(
+        f"{'golf' if a == 'wave' else a}: {row[a]}"
+        for a in attrs
+        if row[a] is not None and str(row[a]) not in ("nan", "None", "")
     )
-    ev_codes = sorted({s.code for s in spans}, key=codebook.code_ids.index)
-    shown = st.session_state.get(f"cod_ev_{uid}", "alle codes")
-    visible = [s for s in spans if shown in ("alle codes", s.code)]
-    st.html(highlight_html(text, visible, uid))
-    if ev_codes:
-        st.selectbox(
-            "Bewijs markeren voor", ["alle codes", *ev_codes], key=f"cod_ev_{uid}",
-            format_func=lambda c: c if c == "alle codes" else labels.get(c, c),
-        )  # fmt: skip
-    if str(row.get("cell_text") or "") not in ("", text):
-        with st.expander("Hele antwoord van deze respondent"):
-            st.text(str(row["cell_text"]))
-    if not bool(row["substantive"]):
+    with left:
+        st.markdown(f"**{position_text(pos, len(queue), in_queue)}**")
         st.caption(
-            f"Niet-inhoudelijk antwoord ({row['non_substantive_reason'] or 'geen antwoord'}): telt niet mee in N."
+            C.md_escape(
+                f"Respondent {row['respondent_id']} · deel {int(row['unit_index']) + 1} · {meta}"
+            )
         )
+        answer_box = st.empty()  # the answer first: its suggestions may take a moment
+        answer_box.html(highlight_html(text, [], uid))
 
-    st.markdown("**Codes** (voorgestelde codes staan aangevinkt, met hun zekerheid)")
-    cols = st.columns(3)
+    if bundle is None and not st.session_state.get("cod_waited"):
+        # the answer is on screen; a small question's first model is there within a moment
+        st.session_state["cod_waited"] = True
+        try:
+            trainer.wait(key, timeout=WAIT_FIRST_MODEL)
+        except Exception:  # noqa: BLE001 - not ready (or failed): shown below
+            pass
+        bundle = trainer.model(key)
+        scores = bundle.scores if bundle is not None else None
+    status = trainer.status(key)
+    # suggestions: kept per unit while the analyst stays on it (a new model does not move or
+    # re-tick boxes); none yet while the first model is prepared in the background
+    view = st.session_state.get(VIEW)
+    if view is not None and view[0] == uid and view[1] is not None:
+        sugg = view[1]
+    elif bundle is not None:
+        sugg = _suggestions(bundle.model, uid, text, scores)
+        st.session_state[VIEW] = (uid, sugg)
+    else:
+        sugg = None
+        st.session_state[VIEW] = (uid, None)
+    unit_scores, suggested, spans = sugg if sugg is not None else ({}, {}, [])
+    ready = sugg is not None
+    # boxes drawn before the suggestions arrived have keys of their own, so the suggested
+    # codes are ticked once they are there (a key keeps its value across reruns)
+    box_key = "cod_cb_" if ready else "cod_cbw_"
+
+    with left:
+        ev_codes = sorted({s.code for s in spans}, key=codebook.code_ids.index)
+        shown = st.session_state.get(f"cod_ev_{uid}", "alle codes")
+        visible = [s for s in spans if shown in ("alle codes", s.code)]
+        if visible:
+            answer_box.html(highlight_html(text, visible, uid))
+        if str(row.get("cell_text") or "") not in ("", text):
+            with st.expander("Hele antwoord van deze respondent"):
+                st.text(str(row["cell_text"]))
+        if not bool(row["substantive"]):
+            st.caption(
+                f"Niet-inhoudelijk antwoord ({row['non_substantive_reason'] or 'geen antwoord'}): "
+                "telt niet mee in N."
+            )
+        if len(ev_codes) > 1:
+            st.selectbox(
+                "Bewijs markeren voor", ["alle codes", *ev_codes], key=f"cod_ev_{uid}",
+                format_func=lambda c: c if c == "alle codes" else labels.get(c, c),
+            )  # fmt: skip
+        memos = visible_memos(store, uid, coder)
+        with st.expander(memo_title(len(memos))):
+            st.text_input("Memo bij dit antwoord", key=f"cod_memo_{uid}")
+            st.button("Memo opslaan", key=f"cod_memo_save_{uid}", on_click=_save_memo, args=(uid,))
+            if not memos.empty:
+                st.dataframe(
+                    memos[["coder", "text", "created_at"]].rename(
+                        columns={"coder": "codeur", "text": "memo", "created_at": "tijdstip"}
+                    ),
+                    hide_index=True,
+                )
+        if ready and st.toggle("Onderbouwing van de suggesties tonen", key="cod_why"):
+            table = bundle.model.suggest([text], top_k=5) if bundle is not None else None
+            if table is not None:
+                table["label"] = table["code"].map(labels)
+                st.dataframe(
+                    table[["label", "score", "suggested", "source", "evidence"]].rename(
+                        columns={"score": "zekerheid", "suggested": "voorgesteld",
+                                 "source": "bron", "evidence": "bewijs"}
+                    ),
+                    hide_index=True,
+                    column_config={"zekerheid": st.column_config.ProgressColumn(
+                        "zekerheid", format="percent", min_value=0.0, max_value=1.0)},
+                )  # fmt: skip
+
     depth = {c.id: d for c, _, d in codebook.iter_codes()}
-    column_of = _columns_for(codebook, 3)
-    for code in codebook.code_ids:
-        score = unit_scores.get(code, 0.0)
+    top = top_codes(codebook.code_ids, unit_scores, suggested, current)
+
+    def box(code: str, *, nested: bool) -> None:
         state = current.get(code)
         default = state == "applied" if state else bool(suggested.get(code))
-        mark = " · voorgesteld" if suggested.get(code) else ""
-        label = ("— " * depth.get(code, 0)) + C.md_escape(labels.get(code, code))
-        if score >= SHOW_SCORE_FROM:
-            label += f" ({score:.0%}{mark})"
-        cols[column_of[code]].checkbox(
-            label, value=default, key=f"cod_cb_{uid}_{code}", help=codebook.get(code).description
-        )
+        score = unit_scores.get(code) if ready else None
+        st.checkbox(
+            code_label(
+                C.md_escape(labels.get(code, code)), score, bool(suggested.get(code)),
+                depth=depth.get(code, 0) if nested else 0,
+            ),
+            value=default, key=f"{box_key}{uid}_{code}", help=codebook.get(code).description,
+            on_change="ignore", wrap=True,
+        )  # fmt: skip
 
-    sug = {c: unit_scores.get(c, 0.0) for c, on in suggested.items() if on}
-    args = {"suggested": sug, "current": current, "scores": unit_scores}
-    if in_queue:
-        nxt = step(queue, uid, +1) if pos + 1 < len(queue) else None
-    else:
-        nxt = queue[0]
-    b1, b2, b3, b4 = st.columns(4)
-    b1.button(
-        "Bevestigen",
-        type="primary",
-        key="cod_confirm",
-        on_click=_confirm,
-        args=(uid, args, nxt),
-        shortcut="Ctrl+Enter",
-        width="stretch",
-    )
-    b2.button(
-        "Geen code van toepassing",
-        key="cod_none",
-        on_click=_confirm,
-        args=(uid, args, nxt, True),
-        shortcut="Ctrl+Delete",
-        width="stretch",
-    )
-    b3.button(
-        "Vorige",
-        key="cod_prev",
-        on_click=_back,
-        disabled=not st.session_state.get(HIST),
-        shortcut="PageUp",
-        width="stretch",
-    )
-    b4.button(
-        "Volgende",
-        key="cod_next",
-        on_click=_goto,
-        args=(nxt, uid),
-        disabled=nxt is None,
-        shortcut="PageDown",
-        width="stretch",
-    )
-
-    with st.expander("Memo" + (f" ({len(current)} eerdere beslissingen)" if current else "")):
-        st.text_input("Memo bij dit antwoord", key=f"cod_memo_{uid}")
-        st.button("Memo opslaan", key=f"cod_memo_save_{uid}", on_click=_save_memo, args=(uid,))
-        memos = visible_memos(store, uid, coder)
-        if not memos.empty:
-            st.dataframe(memos[["coder", "text", "created_at"]], hide_index=True)
-    if st.toggle("Onderbouwing van de suggesties tonen", key="cod_why"):
-        table = model.suggest([text], top_k=5)
-        table["label"] = table["code"].map(labels)
-        st.dataframe(table[["label", "score", "suggested", "source", "evidence"]], hide_index=True)
-    if status["error"]:
-        st.caption(f"Hertrainen mislukte (het vorige model blijft actief): {status['error']}")
-    elif bundle is not None:
-        st.caption(
-            f"Model getraind op {bundle.trained_on} gecodeerde antwoorden"
-            + (" · wordt bijgewerkt ..." if status["running"] else "")
+    with right:
+        st.progress(
+            min(done / total, 1.0) if total else 0.0,
+            text=f"Uw voortgang: {done} van {total} antwoorden gecodeerd",
         )
+        if ready:
+            st.markdown("**Voorgestelde codes** (aangevinkt = voorgesteld)")
+            for code in top:
+                box(code, nested=False)
+        else:
+            _await_model()
+        rest = [c for c in codebook.code_ids if c not in top]
+        with st.expander(
+            f"Alle codes ({len(codebook.code_ids)})" if not top else f"Andere codes ({len(rest)})",
+        ):
+            for code in rest:
+                box(code, nested=True)
+
+        sug = {c: unit_scores.get(c, 0.0) for c, on in suggested.items() if on}
+        args = {"suggested": sug, "current": current, "scores": unit_scores, "box": box_key}
+        nxt = next_to_code(queue, mine_ids | {uid}, after=uid)
+        b1, b2 = st.columns([5, 7])
+        b1.button(
+            "Bevestigen", type="primary", key="cod_confirm", on_click=_confirm,
+            args=(uid, args, nxt), shortcut="Ctrl+Enter", width="stretch",
+        )  # fmt: skip
+        b2.button(
+            "Geen code van toepassing", key="cod_none", on_click=_confirm,
+            args=(uid, args, nxt, True), shortcut="Ctrl+Delete", width="stretch", wrap=True,
+        )  # fmt: skip
+        step_next = step(queue, uid, +1) if in_queue and pos + 1 < len(queue) else None
+        if not in_queue:
+            step_next = queue[0] if queue else None
+        b3, b4 = st.columns(2)
+        b3.button(
+            "Vorige", key="cod_prev", on_click=_back, disabled=not st.session_state.get(HIST),
+            shortcut="PageUp", width="stretch",
+        )  # fmt: skip
+        b4.button(
+            "Volgende", key="cod_next", on_click=_goto, args=(step_next, uid),
+            disabled=step_next is None, shortcut="PageDown", width="stretch",
+        )  # fmt: skip
+        if status["error"]:
+            st.caption(f"Hertrainen mislukte (het vorige model blijft actief): {status['error']}")
+        elif bundle is not None:
+            st.caption(
+                f"Model getraind op {bundle.trained_on} gecodeerde antwoorden"
+                + (" · wordt bijgewerkt ..." if status["running"] else "")
+            )
+        if order == "actief leren" and bundle is None:
+            st.caption("Tot het model er is: op volgorde van import.")
+        prog_popover()
+    if bundle is not None:  # while the analyst reads: the next answer's suggestions
+        _prefetch(bundle.model, nxt, scores)
+
+
+def _substantive_ids() -> list[int]:
+    return all_units.loc[all_units["substantive"].astype(bool), "unit_id"].astype(int).tolist()
+
+
+@st.cache_data(ttl=20, show_spinner=False, max_entries=32)
+def _progress_table(url: str, survey: str, question: str, wave: str | None):
+    """Every coder's progress; a few seconds old at most (it is only looked at now and then)."""
+    return C.get_store().progress(survey, question, wave)
+
+
+def prog_popover() -> None:
+    """Progress of every coder, on demand (a small popover, not on the screen)."""
+    with st.popover("Voortgang per codeur", width="stretch"):
+        prog = _progress_table(C.db_url(), survey, question, wave)
+        if prog.empty:
+            st.caption("Nog niemand heeft antwoorden gecodeerd.")
+            return
+        st.dataframe(
+            prog.rename(
+                columns={"coder": "codeur", "coded_units": "gecodeerd",
+                         "substantive_units": "totaal", "fraction": "aandeel"}
+            ),
+            hide_index=True,
+            column_config={"aandeel": st.column_config.NumberColumn(format="percent")},
+        )  # fmt: skip
 
 
 panel()

@@ -206,6 +206,8 @@ def sidebar() -> None:
             if _oidc_configured() and not identity.login_config().enabled:
                 st.button("Uitloggen", on_click=st.logout, key="side_logout")
         else:
+            if CODER_KEY not in st.session_state and st.query_params.get(PARAM_CODER):
+                st.session_state[CODER_KEY] = str(st.query_params[PARAM_CODER])[:100]
             st.text_input(
                 "Uw naam (codeur)",
                 key=CODER_KEY,
@@ -218,29 +220,125 @@ def sidebar() -> None:
                     identity.check_coder_name(coder())
                 except TextAnalysisError as exc:
                     toon_fout(exc)
+            if coder():
+                st.query_params[PARAM_CODER] = coder()
+            elif PARAM_CODER in st.query_params:
+                del st.query_params[PARAM_CODER]
         from textanalysis.store.engine import display_url  # the one password-hiding rule
 
         st.caption(f"Database: `{display_url(db_url())}`")
-        try:
-            info = nlp_info()
-        except Exception as exc:  # noqa: BLE001 - the sidebar must never break a page
-            st.caption(f"Taalmodel: niet beschikbaar ({exc})")
+        models = warm_models()  # loads in the background: no page waits for the sidebar
+        info = models.get("nlp")
+        if info is None:
+            st.caption("Taalmodel: wordt geladen ...")
+        elif "error" in info:
+            st.caption(f"Taalmodel: niet beschikbaar ({info['error']})")
         else:
-            st.caption(f"Taalmodel: `{info.get('name', '?')}` ({info.get('version', '')})")
+            st.caption(f"Taalmodel: `{info.get('name', '?')}`", help=str(info.get("version", "")))
             if info.get("is_fallback"):
-                st.info(
-                    "Tip: installeer `nl_core_news_md` voor betere lemma's en herkenning van "
-                    "namen: `.venv/bin/python -m spacy download nl_core_news_md`. "
-                    "Nu actief: de offline pijplijn (simplemma).",
-                    icon=":material/lightbulb:",
-                )
-        try:
-            from textanalysis.embed import embedder_info
-
-            emb = embedder_info()
+                with st.expander("Tip: beter Nederlands taalmodel", icon=":material/lightbulb:"):
+                    st.markdown(
+                        "Nu actief: de offline pijplijn (simplemma). Installeer "
+                        "`nl_core_news_md` voor betere lemma's en herkenning van namen:  \n"
+                        "`.venv/bin/python -m spacy download nl_core_news_md`  \n"
+                        "[Meer over de Nederlandse modellen van spaCy]"
+                        "(https://spacy.io/models/nl)"
+                    )
+        emb = models.get("embedder")
+        if emb is None:
+            st.caption("Embedder: wordt geladen ...")
+        elif "error" in emb:
+            st.caption(f"Embedder: niet beschikbaar ({emb['error']})")
+        else:
             st.caption(f"Embedder: `{emb.get('name', '?')}`")
+        remember_choices()
+
+
+@st.cache_resource
+def _warm_state() -> dict[str, Any]:
+    return {}
+
+
+def warm_models() -> dict[str, Any]:
+    """The NLP pipeline, the embedder and the suggestion code, loaded once per process in
+    the background trainer's worker (before any training job), so opening a page (Coderen's
+    first answer) never waits for them. Returns what is loaded so far (for the sidebar)."""
+    state = _warm_state()
+
+    def load() -> None:
+        import dataclasses
+
+        from textanalysis import nlp
+        from textanalysis.embed import embedder_info
+
+        try:
+            state["nlp"] = dataclasses.asdict(nlp.pipeline_info(nlp.load_pipeline()))
+        except Exception as exc:  # noqa: BLE001 - shown in the sidebar
+            state["nlp"] = {"error": str(exc)}
+        try:
+            state["embedder"] = embedder_info()
         except Exception as exc:  # noqa: BLE001
-            st.caption(f"Embedder: niet beschikbaar ({exc})")
+            state["embedder"] = {"error": str(exc)}
+        import textanalysis.suggest.ensemble  # noqa: F401 - scikit-learn & co. imported once
+
+    # spaCy's Cython modules are not safe to import from two threads at once (KeyError:
+    # 'spacy'); the pages import it anyway (codebook patterns), so import it here first
+    import spacy.matcher  # noqa: F401
+
+    trainer().warm(load)
+    return state
+
+
+# --- remembered choices: coder, survey and question in the URL (reload, bookmark) and in
+# the browser's localStorage (a new tab starts where the last one was)
+PARAM_CODER, PARAM_SURVEY, PARAM_WAVE, PARAM_QUESTION = "codeur", "peiling", "golf", "vraag"
+_REMEMBER_JS = """
+<script>
+(() => {
+  const KEY = "textanalysis.keuze", NAMES = %(names)s, now = %(now)s, first = %(first)s;
+  const url = new URL(window.location.href);
+  const has = NAMES.some((n) => url.searchParams.has(n));
+  let saved = {};
+  try { saved = JSON.parse(window.localStorage.getItem(KEY) || "{}"); } catch (e) {}
+  if (first && !has && Object.keys(saved).length) {
+    for (const n of NAMES) if (saved[n]) url.searchParams.set(n, saved[n]);
+    window.location.replace(url.toString());
+  } else if (Object.keys(now).length) {
+    window.localStorage.setItem(KEY, JSON.stringify(now));
+  }
+})();
+</script>
+"""
+
+
+def remember_choices() -> None:
+    """Keep the choices for a new tab: the page writes them to localStorage; a new tab
+    without any in its URL (the first run of a session) reloads once with the saved ones."""
+    import json
+
+    names = [PARAM_CODER, PARAM_SURVEY, PARAM_WAVE, PARAM_QUESTION]
+    if st.session_state.get(LOGIN_KEY):
+        names.remove(PARAM_CODER)  # with a team login the coder is the logged-in user
+    now = {n: str(st.query_params[n]) for n in names if n in st.query_params}
+    first = not st.session_state.get("ta_remembered")
+    st.session_state["ta_remembered"] = True
+
+    def js(value: Any) -> str:  # JSON inside <script>: no "</script>" can close it early
+        return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+
+    st.html(
+        _REMEMBER_JS % {"names": js(names), "now": js(now), "first": js(first)},
+        unsafe_allow_javascript=True,
+        width=1,
+    )
+
+
+def compact_page() -> None:
+    """Less empty space above a page (Coderen: one answer per screen at 1366x768)."""
+    st.html(
+        "<style>[data-testid='stMainBlockContainer']{padding-top:3.4rem;padding-bottom:1rem}"
+        "[data-testid='stMainBlockContainer'] h1{font-size:2rem;padding:0.2rem 0}</style>"
+    )
 
 
 def run_safely(fn: Callable[[], Any], what: str = "Dit lukte niet") -> Any:
@@ -306,8 +404,14 @@ def units(survey: str, wave: str | None, question: str):
     return _units(db_url(), data_version(), survey, wave, question)
 
 
-def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] | None:
-    """Survey-wave and question selectors; None (with a hint) when nothing is imported yet."""
+def pick_question(
+    prefix: str, *, label: str = "Vraag", cols: tuple[Any, Any] | None = None, compact: bool = False
+) -> tuple[str, str, str] | None:
+    """Survey-wave and question selectors; None (with a hint) when nothing is imported yet.
+
+    The choice is shared by the pages and kept in the URL (``?peiling=..&golf=..&vraag=..``),
+    so it survives a reload; ``cols`` places the two selectors, ``compact`` hides their labels.
+    """
     store = get_store()
     qs = run_safely(store.questions, "Vragen ophalen lukte niet")
     if qs is None or qs.empty:
@@ -318,8 +422,14 @@ def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] 
         return None
     waves = list(dict.fromkeys(zip(qs["survey"], qs["wave"], strict=True)))
     waves = sorted(waves, key=lambda sw: str(sw[1]), reverse=True)  # newest wave first
-    last = st.session_state.get(SCOPE_KEY) or (None, None, None)
-    col1, col2 = st.columns(2)
+    qp = st.query_params
+    last = st.session_state.get(SCOPE_KEY) or (
+        qp.get(PARAM_SURVEY),
+        qp.get(PARAM_WAVE),
+        qp.get(PARAM_QUESTION),
+    )
+    col1, col2 = cols if cols is not None else st.columns(2)
+    visibility = "collapsed" if compact else "visible"
     idx = waves.index((last[0], last[1])) if (last[0], last[1]) in waves else 0
     sw = col1.selectbox(
         "Peiling",
@@ -327,6 +437,7 @@ def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] 
         index=idx,
         key=f"{prefix}_survey",
         format_func=lambda x: f"{x[0]} – {x[1]}",
+        label_visibility=visibility,
     )
     sub = qs[(qs["survey"] == sw[0]) & (qs["wave"] == sw[1])]
     qids = list(sub["question_id"])
@@ -338,11 +449,13 @@ def pick_question(prefix: str, *, label: str = "Vraag") -> tuple[str, str, str] 
         qids,
         index=qidx,
         key=f"{prefix}_question",
+        label_visibility=visibility,
         format_func=lambda q: (
             f"{q} – {texts.get(q, '')[:70]} ({counts.get(q, 0)} antwoorden)".replace(" –  (", " (")
         ),
     )
     st.session_state[SCOPE_KEY] = (sw[0], sw[1], qid)
+    qp.update({PARAM_SURVEY: str(sw[0]), PARAM_WAVE: str(sw[1]), PARAM_QUESTION: str(qid)})
     return sw[0], sw[1], qid
 
 

@@ -19,10 +19,25 @@ pytestmark = pytest.mark.slow
 def _open_coderen(coder: str = "tester") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["ta_scope"] = ("peiling", "2022", "Q58")
+    at.session_state["cod_order"] = "volgorde"  # walk the answers from the first one
     at.run()
     at.sidebar.text_input(key="side_coder").input(coder).run()
     at.switch_page("app_pages/coderen.py").run()
     assert not at.exception, at.exception
+    return _await_suggestions(at)
+
+
+def _await_suggestions(at: AppTest, timeout: float = 180) -> AppTest:
+    """The first model is fitted in the background: the answer is shown at once, its
+    suggestions (boxes keyed cod_cb_) when the model is there."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not any(cb.key and cb.key.startswith("cod_cb_") for cb in at.checkbox):
+        assert time.monotonic() < deadline, "the suggestions never arrived"
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 

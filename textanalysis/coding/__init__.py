@@ -15,6 +15,9 @@ The app's pages stay thin; what they decide lives here:
   Codeboek page, whose edits go through :func:`textanalysis.codebook.edit_code`.
 - :mod:`.independence`: independent double coding (a coder's model never learns from other
   coders' codes on the units assigned to them; their memos and codes stay hidden there).
+- :mod:`.screen`: what one Coderen screen shows (top suggestions first, labels that keep
+  their confidence, where "Bevestigen" goes next) and :class:`SuggestionCache`, which scores
+  the next answer ahead.
 - :mod:`.assign`: dividing the work in disjoint batches; the "nog door niemand gecodeerd" queue.
 """
 
@@ -40,6 +43,14 @@ from .queue import (
     step,
     uncertainty_from_scores,
 )
+from .screen import (
+    SuggestionCache,
+    code_label,
+    memo_title,
+    next_to_code,
+    position_text,
+    top_codes,
+)
 from .training import (
     BackgroundTrainer,
     SuggestionBundle,
@@ -50,6 +61,12 @@ from .training import (
 )
 
 __all__ = [
+    "SuggestionCache",
+    "code_label",
+    "memo_title",
+    "next_to_code",
+    "position_text",
+    "top_codes",
     "BackgroundTrainer",
     "FILTERS",
     "NOBODY",

@@ -25,6 +25,7 @@ class _Slot:
     error: str | None = None
     pending_at: int = -1
     confirmed: int = 0
+    progress: tuple[int, int] | None = None  # (done, total) of a first run's embedding
 
 
 @dataclass
@@ -42,6 +43,7 @@ class BackgroundTrainer:
     delay: float = 0.0  # seconds to wait before fitting: let the click's own rerun finish first
     _slots: dict[Any, _Slot] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _warmed: bool = False
     _pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrain")
     )
@@ -57,6 +59,24 @@ class BackgroundTrainer:
             slot.confirmed += k
             return slot.confirmed
 
+    def warm(self, fn: Callable[[], Any]) -> None:
+        """Run ``fn`` (load the embedder, the NLP pipeline, ...) once, in the worker thread,
+        before any training job: a page never waits for a model to load."""
+        with self._lock:
+            if self._warmed:
+                return
+            self._warmed = True
+        self._pool.submit(_quietly, fn)
+
+    def reporter(self, key: Any) -> Callable[[int, int], None]:
+        """A ``progress(done, total)`` callback for a job on ``key`` (shown by the page)."""
+
+        def report(done: int, total: int) -> None:
+            with self._lock:
+                self._slots.setdefault(key, _Slot()).progress = (int(done), int(total))
+
+        return report
+
     def model(self, key: Any) -> Any:
         with self._lock:
             slot = self._slots.get(key)
@@ -66,7 +86,12 @@ class BackgroundTrainer:
         with self._lock:
             slot = self._slots.get(key, _Slot())
             running = slot.future is not None and not slot.future.done()
-            return {"trained_at": slot.trained_at, "running": running, "error": slot.error}
+            return {
+                "trained_at": slot.trained_at,
+                "running": running,
+                "error": slot.error,
+                "progress": slot.progress if slot.model is None else None,
+            }
 
     def maybe_retrain(
         self, key: Any, n: int, fit: Callable[[], Any], *, force: bool = False
@@ -104,6 +129,13 @@ class BackgroundTrainer:
             fut = None if slot is None else slot.future
         if fut is not None:
             fut.result(timeout=timeout)
+
+
+def _quietly(fn: Callable[[], Any]) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - a warm-up only saves time; the real call reports errors
+        pass
 
 
 # --- suggestions for the Coderen page ------------------------------------------------------
@@ -163,6 +195,7 @@ def fit_bundle(
     pool: int | None = 1000,
     seed: int = 0,
     coder: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SuggestionBundle:
     """Fit the ensemble on the confirmed codes so far and score a pool of uncoded units.
 
@@ -175,6 +208,9 @@ def fit_bundle(
     ``coder``: fit the model that serves this coder (see :func:`training_data`): it never
     learns from another coder's codes on the units assigned to ``coder``; the pool is then
     the units ``coder`` has not decided yet.
+
+    ``progress(done, total)`` reports a first run's embedding of the answers (e5 encodes
+    about 40 answers/s: minutes for 10,000 answers not embedded before).
     """
     from ..suggest.ensemble import EnsembleSuggester
 
@@ -183,8 +219,11 @@ def fit_bundle(
     labels = [{c for c in y if c in known} for y in labels]
     units = store.units(survey, question, wave, substantive=True)
     model = EnsembleSuggester(codebook, embedder=embedder, cache=store)
+    pool_texts = units["text"].astype(str).tolist()
+    if embedder is not None and progress is not None:
+        embedder.encode(pool_texts, cache=store, progress=progress)  # cached for the fit below
     # every substantive answer of the question is the unlabeled pool (texts only)
-    model.fit(texts or None, labels or None, unlabeled=units["text"].astype(str).tolist())
+    model.fit(texts or None, labels or None, unlabeled=pool_texts)
     if pool is not None and len(units) > pool:
         coded = set(
             store.decisions(survey=survey, question=question, wave=wave, coder=coder)[
