@@ -156,7 +156,7 @@ def test_mask_frame_adds_masked_column_and_keeps_missing_values() -> None:
     assert df["text"].iloc[0] == "Bel 06-12345678."  # input unchanged
     with pytest.raises(PrivacyError) as exc:
         mask_frame(df, column="antwoord")
-    assert exc.value.code == "P002" and "id, text" in str(exc.value)
+    assert exc.value.code == "P025" and "id, text" in str(exc.value)
 
 
 @deduce_group

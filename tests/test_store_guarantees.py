@@ -281,18 +281,18 @@ def test_newer_schema_is_refused(tmp_path):
 def test_bad_locations_are_clear_errors(tmp_path, monkeypatch):
     not_db = tmp_path / "answers.csv"
     not_db.write_text("id;antwoord\n1;wachtlijsten\n" * 50, encoding="utf-8")
-    with pytest.raises(StoreError, match=r"\[S001\].*answers.csv"):
+    with pytest.raises(StoreError, match=r"\[S027\].*answers.csv"):
         Store(not_db)
     assert not_db.read_text(encoding="utf-8").startswith("id;antwoord")  # untouched
-    with pytest.raises(StoreError, match=r"\[S001\].*does not exist"):
+    with pytest.raises(StoreError, match=r"\[S022\].*does not exist"):
         Store(tmp_path / "missing-folder" / "x.db")
-    with pytest.raises(StoreError, match=r"\[S001\].*is a folder"):
+    with pytest.raises(StoreError, match=r"\[S023\].*is a folder"):
         Store(tmp_path)
-    with pytest.raises(StoreError, match=r"\[S001\]"):
+    with pytest.raises(StoreError, match=r"\[S025\]"):
         Store("nosuchdriver://x/y")
     with pytest.raises(
         StoreError,
-        match=r"\[S001\] Cannot open database 'postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/db'",
+        match=r"\[S027\] Cannot open database 'postgresql\+psycopg://u:\*\*\*@127.0.0.1:1/db'",
     ):
         Store("postgresql+psycopg://u:secret@127.0.0.1:1/db")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "env.db"))
@@ -336,7 +336,7 @@ def test_lock_held_too_long_is_a_clear_error(tmp_path, monkeypatch):
         other.execute("BEGIN IMMEDIATE")  # another process keeps the write lock
         monkeypatch.setattr(eng, "BUSY_TIMEOUT_MS", 300)
         t0 = time.monotonic()
-        with pytest.raises(StoreError, match=r"\[S001\].*locked.*nothing of this step was saved"):
+        with pytest.raises(StoreError, match=r"\[S026\].*locked.*nothing of this step was saved"):
             store.record_decision(uid, "preventie", "anna")
         assert time.monotonic() - t0 < 5
         other.execute("ROLLBACK")
@@ -355,8 +355,8 @@ def test_lost_server_is_a_clear_error(postgres_url, postgres_server):
     conninfo = f"host={postgres_server['host']} port={postgres_server['port']} user=postgres dbname=postgres"
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    with pytest.raises(StoreError, match=r"\[S001\] Database 'postgresql\+psycopg://.*failed"):
+    with pytest.raises(StoreError, match=r"\[S026\] Database 'postgresql\+psycopg://.*failed"):
         store.record_decision(1, "preventie", "anna")
-    with pytest.raises(StoreError, match=r"\[S001\].*nothing was read"):
+    with pytest.raises(StoreError, match=r"\[S026\].*nothing was read"):
         store.surveys()
     store.close()

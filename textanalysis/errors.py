@@ -17,6 +17,9 @@ the app shows the message with a Dutch lead (``app_pages/common.py``).
 
 Areas: I = import, N = NLP, S = storage, C = codebook, G = suggestions,
 T = topics, R = results/exports, K = reliability (agreement), P = privacy, A = app.
+
+Long on purpose: the catalogue lists every message of the package in one place (one entry
+per code), which is what makes it greppable and lets docs/errors.md be generated from it.
 """
 
 from __future__ import annotations
@@ -844,7 +847,7 @@ class Errors:
     )
     K026 = ErrorCode(
         "Code '{code}' is not in codebook '{codebook}', so it cannot be adjudicated. "
-        "Adjudicate a code of the codebook."
+        "Adjudicate one of its codes: {known}."
     )
     K027 = ErrorCode(
         "No substantive units{who} for question '{question}' of survey '{survey}' to sample from."

@@ -671,6 +671,7 @@ def adjudicate(
                 Errors.K026,
                 code=code,
                 codebook=codebook.name,
+                known=", ".join(codebook.code_ids[:40]),
             )
     decision_id = store.record_decision(
         unit_id, code, CONSENSUS_CODER, decision=decision, source="adjudicated"
