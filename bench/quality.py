@@ -10,7 +10,12 @@ one run prints, side by side with the plain baseline measured in the same run:
 * ``autocode`` at ``--target-precision``: realised precision and recall on the test answers;
 * the simulated analyst: codes every answer from cold start to the end, accepting the
   pre-selected codes and fixing the rest (re-trained at 50, 100, 200 and 400 coded
-  answers); prints its ticks against coding by hand (one tick per gold code).
+  answers, and again as the app does it: after every 10); prints its ticks against coding
+  by hand (one tick per gold code).
+
+Top-3 is the share of gold codes ranked in their answer's 3 best codes (an answer with more
+than 3 gold codes cannot reach 1); "answers" is the share of coded answers with at least one
+gold code among their 3 best.
 
 A data directory holds ``codebook.yaml`` and ``train.csv``/``test.csv`` (``id,text,codes``,
 codes ``;``-separated), as ``../shared/devdata/kamervragen``. The baseline is TF-IDF word
@@ -173,11 +178,12 @@ def metrics(G: np.ndarray, S: np.ndarray, P: np.ndarray) -> dict[str, float]:
     order = np.argsort(-S, axis=1, kind="stable")
     coded = G.any(axis=1)
     top1 = G[np.arange(len(G)), order[:, 0]][coded].mean()
-    top3 = np.take_along_axis(G, order[:, :3], axis=1).sum() / max(G.sum(), 1)
+    in_top3 = np.take_along_axis(G, order[:, :3], axis=1)
+    top3 = in_top3.sum() / max(G.sum(), 1)
     return {
         "f1": 100 * (2 * prec * rec / (prec + rec) if prec + rec else 0.0),
         "precision": prec, "recall": rec, "top1": float(top1), "top3": float(top3),
-        "preselected": int(P.sum()),
+        "top3_answers": float(in_top3.any(axis=1)[coded].mean()), "preselected": int(P.sum()),
     }  # fmt: skip
 
 
@@ -211,8 +217,9 @@ def learning_curve(ds: DataSet, seeds: int, sizes=SIZES) -> pd.DataFrame:
 
 
 def print_curve(curve: pd.DataFrame, n_train: int) -> None:
-    mean = curve.groupby(["size", "model"])[["f1", "top1", "top3", "preselected"]].mean()
-    print(f"  {'coded':>6}  {'tool F1':>8} {'top-1':>6} {'top-3':>6} {'pre':>5}   "
+    cols = ["f1", "top1", "top3", "top3_answers", "preselected"]
+    mean = curve.groupby(["size", "model"])[cols].mean()
+    print(f"  {'coded':>6}  {'tool F1':>8} {'top-1':>6} {'top-3':>6} {'answers':>7} {'pre':>5}   "
           f"{'base F1':>8} {'top-1':>6} {'top-3':>6}   {'F1 ratio':>8}")  # fmt: skip
     for size in sorted(curve["size"].unique()):
         t = mean.loc[(size, "tool")]
@@ -224,7 +231,7 @@ def print_curve(curve: pd.DataFrame, n_train: int) -> None:
         else:
             base = f"{'-':>8} {'-':>6} {'-':>6}   {'-':>8}"
         print(f"  {label:>6}  {t['f1']:8.1f} {t['top1']:6.3f} {t['top3']:6.3f} "
-              f"{t['preselected']:5.0f}   {base}")  # fmt: skip
+              f"{t['top3_answers']:7.3f} {t['preselected']:5.0f}   {base}")  # fmt: skip
 
 
 def calibration_and_autocode(ds: DataSet, target: float) -> None:
@@ -247,9 +254,12 @@ def calibration_and_autocode(ds: DataSet, target: float) -> None:
           f"(estimated {res.est_precision:.3f}), recall {recall:.3f}")  # fmt: skip
 
 
-def simulated_analyst(ds: DataSet, seed: int = 0, retrain=ANALYST_RETRAIN) -> dict[str, float]:
+def simulated_analyst(
+    ds: DataSet, seed: int = 0, retrain=ANALYST_RETRAIN, every: int | None = None
+) -> dict[str, float]:
     """Ticks of an analyst who accepts the pre-selection and fixes it: each wrongly pre-selected
-    code is one untick, each missed gold code one tick. By hand: one tick per gold code."""
+    code is one untick, each missed gold code one tick. By hand: one tick per gold code.
+    Re-trained at the ``retrain`` counts, or after every ``every`` answers when given."""
     texts = ds.all_texts
     Y = ds.train_Y + ds.test_Y
     order = np.random.default_rng(seed).permutation(len(texts))
@@ -261,7 +271,7 @@ def simulated_analyst(ds: DataSet, seed: int = 0, retrain=ANALYST_RETRAIN) -> di
         _, P = layout(model, [texts[i]], ds.codes)
         fixes += int((P[0] ^ G[i]).sum())
         done.append(int(i))
-        if len(done) in retrain:
+        if (len(done) % every == 0) if every else (len(done) in retrain):
             model = tool(ds, [texts[k] for k in done], [Y[k] for k in done])
     hand = int(G.sum())
     return {"fixes": fixes, "hand": hand, "ratio": fixes / hand}
@@ -298,6 +308,9 @@ def main() -> None:
             sim = simulated_analyst(ds)
             print(f"  simulated analyst: {sim['fixes']} ticks with suggestions vs {sim['hand']} by "
                   f"hand = {sim['ratio']:.2f}x (re-trained at {', '.join(map(str, ANALYST_RETRAIN))})")  # fmt: skip
+            app = simulated_analyst(ds, every=10)
+            print(f"  simulated analyst, re-trained after every 10 answers as the app does: "
+                  f"{app['fixes']} vs {app['hand']} = {app['ratio']:.2f}x")  # fmt: skip
         print(f"  [{time.perf_counter() - t0:.0f} s]")
 
 

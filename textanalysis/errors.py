@@ -674,6 +674,13 @@ class Errors:
         "Give either --answers, --train and --out (CSV files) or --survey, --question and "
         "--coder (database)."
     )
+    G046 = ErrorCode(
+        "CSV mode needs --codebook, --answers and --out together (--train is optional)."
+    )
+    G047 = ErrorCode(
+        "Give either --codebook, --answers and --out (CSV files) or --survey and --question "
+        "(the database; --coder for one coder's view)."
+    )
 
     # --- T: Topics --------------------------------------------------------------------------
     T001 = ErrorCode(_CSV_MISSING)

@@ -16,8 +16,15 @@ _ANS = click.option(
 
 
 @main.command("suggest")
-@_CB
-@_ANS
+@click.option(
+    "--codebook",
+    default=None,
+    metavar="CB.yaml",
+    help="Codebook YAML (store mode: default the question's stored codebook).",
+)
+@click.option(
+    "--answers", default=None, metavar="ANSWERS.csv", help="CSV with columns id,text (CSV mode)."
+)
 @click.option(
     "--train",
     default=None,
@@ -25,16 +32,33 @@ _ANS = click.option(
     help="Coded answers id,text,codes (codes ';'-separated).",
 )
 @click.option(
-    "--out", required=True, metavar="OUT.csv", help="id,code,score,suggested,source,evidence."
+    "--out", default=None, metavar="OUT.csv", help="id,code,score,suggested,source,evidence."
+)
+@db_option
+@click.option("--survey", default=None, help="Store mode: survey name.")
+@click.option("--question", default=None, help="Store mode: question id, e.g. Q58.")
+@click.option("--wave", default=None, help="Store mode: wave label.")
+@click.option(
+    "--coder",
+    default=None,
+    help="Store mode: the suggestions this coder sees in Coderen (learned as for them).",
 )
 @friendly
-def suggest_command(codebook: str, answers: str, train: str | None, out: str) -> None:
-    """Suggest codes with evidence: codebook rules + similarity, plus a classifier with --train."""
-    from ..suggest.commands import run_suggest
+def suggest_command(codebook, answers, train, out, db, survey, question, wave, coder) -> None:
+    """Suggest codes with evidence: codebook rules + similarity, plus a classifier with --train.
 
-    table = run_suggest(codebook, answers, out, train)
+    CSV mode: --codebook --answers [--train] --out. Store mode: --survey --question [--wave]
+    [--coder] [--codebook] [--out] on the database: the suggestions Coderen shows, learned from
+    the confirmed codes so far; kept as a run in the database, and written to --out if given."""
+    from ..suggest.commands import check_suggest_args, run_suggest, run_suggest_store
+
+    if check_suggest_args(codebook, answers, train, out, survey, question) == "csv":
+        table = run_suggest(codebook, answers, out, train)
+    else:
+        table = run_suggest_store(resolve_db(db), survey, question, wave, coder, codebook, out)
     n, k = table["id"].nunique(), int(table["suggested"].sum())
-    click.echo(f"{n} answers, {k} suggested codes ({table.attrs.get('mode', '')}) -> {out}")
+    where = f" -> {out}" if out else ""
+    click.echo(f"{n} answers, {k} suggested codes ({table.attrs.get('mode', '')}){where}")
 
 
 @main.command("evaluate")

@@ -57,5 +57,15 @@ def lemma_string(doc: Doc) -> str:
     )
 
 
+_LEMMAS: dict[str, str] = {}  # text -> lemma string; re-training asks for the same texts again
+_LEMMAS_MAX = 200_000
+
+
 def lemma_strings(texts: Sequence[str]) -> list[str]:
-    return [lemma_string(d) for d in process(texts)]
+    """Lemma strings of ``texts``, each text processed once per process."""
+    todo = list(dict.fromkeys(t for t in texts if t not in _LEMMAS))
+    if todo:
+        if len(_LEMMAS) + len(todo) > _LEMMAS_MAX:
+            _LEMMAS.clear()
+        _LEMMAS.update(zip(todo, (lemma_string(d) for d in process(todo)), strict=True))
+    return [_LEMMAS[t] if isinstance(t, str) else "" for t in texts]

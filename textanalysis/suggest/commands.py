@@ -148,6 +148,60 @@ def run_autocode_store(
     return res
 
 
+def check_suggest_args(codebook, answers, train, out, survey, question) -> str:
+    """'csv' (--codebook/--answers/--out) or 'store' (--survey/--question); else [G046]/[G047]."""
+    if answers or train:
+        if not (codebook and answers and out):
+            raise SuggestError(Errors.G046)
+        return "csv"
+    if survey and question:
+        return "store"
+    raise SuggestError(Errors.G047)
+
+
+def run_suggest_store(
+    db: str, survey: str, question: str, wave: str | None = None, coder: str | None = None,
+    codebook: str | None = None, out: str | None = None, top_k: int = 5,
+) -> pd.DataFrame:  # fmt: skip
+    """The suggestions the Coderen page shows for a stored question: the same model and training
+    rule (``coding.fit_bundle``; with ``coder``, as that coder sees them), for every substantive
+    answer not decided yet (by ``coder``, or by anyone). ``id`` is the unit id. The run is kept in
+    the database (``Store.runs("suggest")``)."""
+    from ..coding.training import fit_bundle
+    from ..store import Store
+
+    _check_out(out)
+    store = Store(db)
+    try:
+        cb = load_codebook(codebook) if codebook else store.load_codebook(question=question)
+        bundle = fit_bundle(store, survey, question, wave, cb, coder=coder, pool=None)
+        units = store.units(survey, question, wave, substantive=True)
+        decided = set(
+            store.decisions(survey=survey, question=question, wave=wave, coder=coder)["unit_id"]
+        )
+        todo = units[~units["unit_id"].isin(decided)]
+        table = bundle.model.suggest(
+            todo["text"].astype(str).tolist(), top_k=top_k, ids=todo["unit_id"].astype(int).tolist()
+        )
+        store.record_run(
+            "suggest",
+            {"survey": survey, "question": question, "wave": wave, "coder": coder,
+             "codebook_version": cb.content_hash},
+            {"answers": len(todo), "suggested": int(table["suggested"].sum()),
+             "trained_on": bundle.trained_on},
+        )  # fmt: skip
+    finally:
+        store.close()
+    if out:
+        _write(table[SUGGEST_COLUMNS], out)
+    table.attrs["mode"] = (
+        f"ensemble trained on {bundle.trained_on} coded answers"
+        if bundle.model.trained_
+        else f"codebook only, {bundle.trained_on} coded answers so far"
+    )
+    return table
+
+
 def check_autocode_args(answers, train, out, survey, question, coder) -> str:
     """'csv' (--answers/--train/--out) or 'store' (--survey/--question/--coder); else a [G015] error."""
     if answers or train:
