@@ -78,26 +78,22 @@ def normalize_codes(codes_long: pd.DataFrame, *, source: str = "codes") -> pd.Da
     df = df[REQUIRED_CODE_COLUMNS].copy()
     for col in REQUIRED_CODE_COLUMNS:
         df[col] = df[col].map(_clean_cell)
-    blank_id = df.index[df["id"] == ""].tolist()
-    if blank_id:
-        raise ReliabilityError(
-            Errors.K003,
-            source=source,
-            n_blank_id=len(blank_id),
-            blank_id=blank_id[0] + 1,
-        )
-    blank_coder = df.index[df["coder"] == ""].tolist()
-    if blank_coder:
-        raise ReliabilityError(
-            Errors.K004,
-            source=source,
-            n_blank_coder=len(blank_coder),
-            blank_coder=blank_coder[0] + 1,
-        )
+    n, first = _blank_rows(df, "id")
+    if n:
+        raise ReliabilityError(Errors.K003, source=source, n_blank_id=n, blank_id=first)
+    n, first = _blank_rows(df, "coder")
+    if n:
+        raise ReliabilityError(Errors.K004, source=source, n_blank_coder=n, blank_coder=first)
     before = len(df)
     df = df.drop_duplicates().reset_index(drop=True)
     df.attrs["duplicates_dropped"] = before - len(df)
     return df
+
+
+def _blank_rows(df: pd.DataFrame, column: str) -> tuple[int, int]:
+    """How many rows leave ``column`` blank, and the first of them (1-based data row; 0: none)."""
+    blank = df.index[df[column] == ""]
+    return len(blank), (int(blank[0]) + 1 if len(blank) else 0)
 
 
 def _clean_cell(value: Any) -> str:

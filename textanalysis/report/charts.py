@@ -26,15 +26,9 @@ CHART_FORMATS = (".png", ".svg")
 
 
 def _wrap(text: str, width: int = 45) -> list[str] | str:
-    """Long labels over several lines (Vega-Lite draws a list as lines)."""
-    words, lines, cur = str(text).split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    lines.append(cur)
+    """Long labels over several lines (Vega-Lite draws a list as lines); words are never split."""
+    words = " ".join(str(text).split())
+    lines = textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False) or [""]
     return lines if len(lines) > 1 else lines[0]
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.validation import check_is_fitted
 
 from ..codebook import Codebook
@@ -98,21 +99,18 @@ def select_codes(codebook: Codebook, Y=None) -> list[str]:
 def label_matrix(
     Y: Sequence[set[str]], codes: Sequence[str], codebook: Codebook | None = None
 ) -> np.ndarray:
-    """Binary (n x n_codes) matrix from sets of code ids; unknown ids are a [G005] error."""
-    index = {c: i for i, c in enumerate(codes)}
-    M = np.zeros((len(Y), len(codes)), dtype=np.int8)
-    for r, labels in enumerate(Y):
+    """Binary (n x n_codes) matrix from sets of code ids; unknown ids are a [G042] error."""
+    Y, known_codes = list(Y), set(codes)
+    for labels in Y:
         for code in labels:
-            if code not in index:
-                known = ", ".join(list(codes)[:30])
+            if code not in known_codes:
                 raise SuggestError(
                     Errors.G042,
                     code=code,
                     codebook=" " + repr(codebook.name) if codebook else "",
-                    known=known,
+                    known=", ".join(list(codes)[:30]),
                 )
-            M[r, index[code]] = 1
-    return M
+    return MultiLabelBinarizer(classes=list(codes)).fit_transform(Y).astype(np.int8)
 
 
 def small_logistic(C: float = 1.0):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import brier_score_loss
 
 
 @dataclass
@@ -34,7 +35,11 @@ class CalibrationReport:
 
 
 def calibration_report(y_true, y_score, n_bins: int = 10) -> CalibrationReport:
-    """Reliability table + Brier score over all (answer, code) pairs; NaN scores are skipped."""
+    """Reliability table + Brier score over all (answer, code) pairs; NaN scores are skipped.
+
+    The table keeps its own bins: ``sklearn.calibration.calibration_curve`` puts a score on a
+    bin edge in the lower bin (this table: the upper one) and gives no counts.
+    """
     y = np.asarray(y_true, dtype=float).ravel()
     p = np.asarray(y_score, dtype=float).ravel()
     ok = ~np.isnan(p)
@@ -61,7 +66,7 @@ def calibration_report(y_true, y_score, n_bins: int = 10) -> CalibrationReport:
             }
         )
     n = len(p)
-    brier = float(np.mean((p - y) ** 2)) if n else float("nan")
+    brier = brier_score_loss(y, p, pos_label=1) if n else float("nan")
     return CalibrationReport(pd.DataFrame(rows), brier, ece / n if n else float("nan"), n)
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import KFold
 
 from ..codebook import Codebook
+from .base import label_matrix
 
 
 @dataclass
@@ -66,6 +68,23 @@ class EvaluationResult:
         return "\n".join(lines)
 
 
+def _precision_recall_f1(G: np.ndarray, P: np.ndarray, average: str | None):
+    """Precision, recall and F1 of predictions ``P`` against gold ``G`` (both n x codes, bool),
+    per code (``average=None``: arrays) or pooled over all (answer, code) pairs (``"micro"``:
+    floats); 0 where a ratio is undefined (nothing predicted, nothing to find)."""
+    n, k = G.shape
+    if n == 0 or k == 0:  # scikit-learn refuses empty input
+        return (np.zeros(k),) * 3 if average is None else (0.0, 0.0, 0.0)
+    if k == 1:  # one column reads as a binary target to scikit-learn: score its positive class
+        G, P, labels = G[:, 0], P[:, 0], [True]
+    else:
+        labels = None
+    p, r, f, _ = precision_recall_fscore_support(
+        G, P, labels=labels, average=average, zero_division=0
+    )
+    return (p, r, f) if average is None else (float(p), float(r), float(f))
+
+
 def evaluate_predictions(
     codes: Sequence[str],
     gold: Sequence[set[str]],
@@ -81,19 +100,10 @@ def evaluate_predictions(
     ids = list(ids) if ids is not None else list(range(n))
     texts = list(texts) if texts is not None else [""] * n
     idx = {c: j for j, c in enumerate(codes)}
-    G = np.zeros((n, len(codes)), dtype=bool)
-    for r, g in enumerate(gold):
-        for c in g:
-            if c in idx:
-                G[r, idx[c]] = True
+    G = label_matrix([{c for c in g if c in idx} for g in gold], codes).astype(bool)
     P = np.asarray(predicted).astype(bool)
     S = np.nan_to_num(np.asarray(scores, dtype=float), nan=0.0)
-    tp = (G & P).sum(axis=0)
-    fp = (~G & P).sum(axis=0)
-    fn = (G & ~P).sum(axis=0)
-    prec = np.divide(tp, tp + fp, out=np.zeros(len(codes)), where=(tp + fp) > 0)
-    rec = np.divide(tp, tp + fn, out=np.zeros(len(codes)), where=(tp + fn) > 0)
-    f1 = np.divide(2 * prec * rec, prec + rec, out=np.zeros(len(codes)), where=(prec + rec) > 0)
+    prec, rec, f1 = _precision_recall_f1(G, P, average=None)
     support = G.sum(axis=0)
     table = pd.DataFrame(
         {
@@ -108,10 +118,7 @@ def evaluate_predictions(
     )
     active = (support > 0) | (P.sum(axis=0) > 0)
     table = table[active].reset_index(drop=True)
-    TP, FP, FN = tp.sum(), fp.sum(), fn.sum()
-    micro_p = TP / (TP + FP) if TP + FP else 0.0
-    micro_r = TP / (TP + FN) if TP + FN else 0.0
-    micro_f1 = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
+    micro_p, micro_r, micro_f1 = _precision_recall_f1(G, P, average="micro")
     macro_f1 = float(f1[active].mean()) if active.any() else 0.0
     top3 = np.argsort(-S, axis=1, kind="stable")[:, :3]
     in_top3 = np.zeros_like(G)
