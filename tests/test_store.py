@@ -304,6 +304,7 @@ def test_record_decisions_is_all_or_nothing(loaded):
         "score",
         "codebook_version",
         "created_at",
+        "reason",
     ]
     assert hist["unit_id"].tolist() == ids and set(hist["source"]) == {"suggestion"}
     assert hist["score"].tolist() == [0.5] * len(ids)

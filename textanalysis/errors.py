@@ -617,6 +617,62 @@ class Errors:
         "'{source}' is {size} bytes, more than the {limit} bytes a codebook may "
         "have. Check that this is a .qdc codebook export, not a whole project."
     )
+    # codeframe operations (codebook.frame) and bulk coding (coding.bulk)
+    C070 = ErrorCode(
+        "Code '{code_id}' has subcodes ({children}). Move or merge them first, then {operation} "
+        "'{code_id}'."
+    )
+    C071 = ErrorCode("Cannot merge code '{code_id}' into itself. Choose another code.")
+    C072 = ErrorCode(
+        "Cannot move '{code_id}' under '{parent}': that is the code itself or one of its "
+        "subcodes. Choose a parent outside it, or none for the top level."
+    )
+    C073 = ErrorCode(
+        "Code '{code_id}' is in use: {n} current decision(s) by {coders}. Delete it with "
+        "--into OTHER (its answers move to OTHER), or merge it into another code first."
+    )
+    C074 = ErrorCode(
+        "Splitting '{code_id}' needs at least two codes to split into; got {n}. Name them "
+        "as ID or ID=Label."
+    )
+    C075 = ErrorCode(
+        "Question '{question}' has no codebook yet. Add a first code (textanalysis codebook "
+        "add-code, or 'nieuwe code' in the app) or upload a codebook YAML."
+    )
+    C076 = ErrorCode("Renaming '{code_id}' changes nothing. Give a new id, a new label or both.")
+    C077 = ErrorCode(
+        "Answer {unit_id} is not an answer to question '{question}' of survey '{survey}'. "
+        "Choose an answer of that question as the example."
+    )
+    C078 = ErrorCode(
+        "'{value}' is not a usable code id: use letters, digits, '_' or '-', e.g. 'wachtlijsten'."
+    )
+    C079 = ErrorCode(
+        "Cannot split code '{code_id}' into itself. Name new or other codes to split into."
+    )
+    C080 = ErrorCode(
+        'The search is empty. Type a word, a "phrase in quotes", or combine them with AND, '
+        "OR and NOT."
+    )
+    C081 = ErrorCode(
+        "Search '{query}': {problem}. Example: wachtlijst AND (ggz OR \"jeugdzorg\") NOT huisarts."
+    )
+    C082 = ErrorCode(
+        "Run {action_id} is not a bulk coding action (it is '{kind}'). List them with "
+        "textanalysis bulk actions."
+    )
+    C083 = ErrorCode(
+        "Bulk action {action_id} was already undone ({n} decision(s) restored). Nothing to do."
+    )
+    C084 = ErrorCode(
+        "{n} chosen answer(s) are not hits of the search '{query}': {units}. Search again "
+        "and choose among its hits."
+    )
+    C085 = ErrorCode(
+        "Codebook version '{version}' was never saved for question '{question}'. See the "
+        "versions with Store.codebooks('{question}')."
+    )
+    C086 = ErrorCode("Say who makes this codeframe change: the coder name is empty.")
 
     # --- G: Suggestions ---------------------------------------------------------------------
     G001 = ErrorCode(_CSV_MISSING)

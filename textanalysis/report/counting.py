@@ -16,7 +16,9 @@ from ..errors import Errors, ReportError
 
 NOTE = "Noot: percentage van N; meerdere antwoorden mogelijk."
 NO_DATA = "geen data"
-CONFIRMED_SOURCES: tuple[str, ...] = ("manual", "suggestion", "adjudicated")
+# a person's decisions: coded by hand, a confirmed suggestion, adjudicated, carried along by a
+# codeframe operation (merge, split, ...) or applied to a search's hits (bulk coding)
+CONFIRMED_SOURCES: tuple[str, ...] = ("manual", "suggestion", "adjudicated", "codeframe", "bulk")
 AUTO_SOURCE = "auto"
 FREQUENCY_COLUMNS = ["code", "label", "respondents", "percent", "mentions", "n"]
 """The exact CSV contract of ``textanalysis frequencies``."""

@@ -21,7 +21,9 @@ Import
     labels and question ids are matched case-insensitively: the stored spelling is reused and
     ``notices`` says so. ``import_changes(result, survey, wave, masking=None) -> ChangeReport``
     previews without writing; ``units_needing_review(survey=None, question=None, wave=None)``
-    lists the flags, ``mark_reviewed(unit_ids, coder)`` closes them. ``masking``:
+    lists the flags, ``mark_reviewed(unit_ids, coder, reason=None)`` closes them;
+    ``flag_for_review(unit_ids, reason, note=None)`` adds flags (e.g. ``split:A`` after a
+    codeframe split). ``masking``:
     None, ``"keep-original"`` (masked ``text``; unmasked ``original_text`` kept, hidden unless
     ``include_original=True``) or ``"discard-original"``. Summary keys: survey, wave,
     respondents, units, non_substantive, duplicates, new_units, new_respondents,
@@ -38,8 +40,9 @@ Reading
 
 Decisions (append-only; never updated or deleted)
     ``record_decision(unit_id, code, coder, decision="applied"|"rejected",
-    source="manual"|"suggestion"|"auto"|"adjudicated", score=None, codebook_version=None) -> id``
-    (committed on return), ``record_decisions(rows) -> n`` (one transaction),
+    source="manual"|"suggestion"|"auto"|"adjudicated"|"codeframe"|"bulk", score=None,
+    codebook_version=None, reason=None) -> id`` (committed on return; ``reason``: which
+    codeframe operation or bulk query recorded it), ``record_decisions(rows) -> n`` (one transaction),
     ``decisions(...)`` (history), ``current_codes(*, survey, question, wave, coder, unit_ids,
     include_auto=True)``, ``coders(question=None)``, ``progress(survey, question, wave=None)``.
 

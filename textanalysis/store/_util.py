@@ -17,7 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..errors import ErrorCode, Errors, StoreError
 
 VALID_DECISIONS = ("applied", "rejected")
-VALID_SOURCES = ("manual", "suggestion", "auto", "adjudicated")
+# 'codeframe': carried along by a codeframe operation (merge, split, ...); 'bulk': bulk coding
+VALID_SOURCES = ("manual", "suggestion", "auto", "adjudicated", "codeframe", "bulk")
+REASON_MAX = 500  # decisions.reason is String(500)
 MASKING_POLICIES = ("keep-original", "discard-original")
 CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
 
@@ -58,6 +60,14 @@ def check_score(value: Any) -> float | None:
     except (TypeError, ValueError):
         raise StoreError(Errors.S017, value=value) from None
     return None if math.isnan(score) else score
+
+
+def check_reason(value: Any) -> str | None:
+    """Why a decision was recorded (None when blank), cut to the column's length."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text[:REASON_MAX] or None
 
 
 def check_unit_id(value: Any) -> int:

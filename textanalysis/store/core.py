@@ -29,6 +29,7 @@ from ._import import (
 )
 from ._util import (
     check_decision,
+    check_reason,
     check_score,
     check_source,
     check_unit_id,
@@ -52,6 +53,7 @@ DECISION_COLUMNS = [
     "score",
     "codebook_version",
     "created_at",
+    "reason",
 ]
 CURRENT_COLUMNS = ["unit_id", "code", "coder", "source", "score", "created_at"]
 MEMO_COLUMNS = ["memo_id", "unit_id", "code", "coder", "text", "created_at"]
@@ -150,10 +152,12 @@ class Store:
         *,
         include_reviewed: bool = False,
     ) -> pd.DataFrame:
-        """Units whose text a re-import replaced while they had decisions (not yet reviewed).
+        """Units flagged for review (not yet reviewed): a re-import replaced their text while
+        they had decisions, or a codeframe split took their code (``flag_for_review``).
 
         Columns: review_id, unit_id, survey, wave, question_id, respondent_id, reason ('text
-        changed' | 'removed from the answer'), old_text, new_text, source_name, created_at,
+        changed' | 'removed from the answer' | 'split:CODE'), old_text, new_text, source_name
+        (the file, or what to do), created_at,
         reviewed_at, reviewed_by. The decisions themselves are untouched.
         """
         rv = t.unit_reviews
@@ -185,19 +189,50 @@ class Store:
             query = query.where(rv.c.reviewed_at.is_(None))
         return self._read(query)
 
-    def mark_reviewed(self, unit_ids: Iterable[int], coder: str) -> int:
-        """Close the open review flags of these units; returns how many were closed."""
+    def flag_for_review(self, unit_ids: Iterable[int], reason: str, note: str | None = None) -> int:
+        """Flag units for review (e.g. ``reason='split:A'`` after a codeframe split; ``note``
+        says what to do); a unit with an open flag of the same reason is not flagged twice.
+        Returns how many flags were added."""
+        reason = clean_name(reason, "review reason")[:50]
+        ids = sorted({check_unit_id(i) for i in unit_ids})
+        rv = t.unit_reviews
+        now = utcnow()
+        with self._write() as conn:
+            check_units_exist(conn, t.units, ids)
+            open_ = set()
+            for part in chunks(ids):
+                open_ |= set(
+                    conn.scalars(
+                        select(rv.c.unit_id).where(
+                            rv.c.unit_id.in_(part),
+                            rv.c.reason == reason,
+                            rv.c.reviewed_at.is_(None),
+                        )
+                    )
+                )
+            rows = [
+                {"unit_id": i, "reason": reason, "source_name": note, "created_at": now}
+                for i in ids
+                if i not in open_
+            ]
+            if rows:
+                conn.execute(rv.insert(), rows)
+        return len(rows)
+
+    def mark_reviewed(self, unit_ids: Iterable[int], coder: str, reason: str | None = None) -> int:
+        """Close the open review flags of these units (only those with ``reason`` when
+        given); returns how many were closed."""
         coder = clean_name(coder, "coder name")
         ids = sorted({check_unit_id(i) for i in unit_ids})
+        rv = t.unit_reviews
         n = 0
         with self._write() as conn:
             for part in chunks(ids):
+                cond = [rv.c.unit_id.in_(part), rv.c.reviewed_at.is_(None)]
+                if reason is not None:
+                    cond.append(rv.c.reason == reason[:50])
                 res = conn.execute(
-                    t.unit_reviews.update()
-                    .where(
-                        t.unit_reviews.c.unit_id.in_(part), t.unit_reviews.c.reviewed_at.is_(None)
-                    )
-                    .values(reviewed_at=utcnow(), reviewed_by=coder)
+                    rv.update().where(*cond).values(reviewed_at=utcnow(), reviewed_by=coder)
                 )
                 n += res.rowcount or 0
         return n
@@ -411,6 +446,7 @@ class Store:
         source: str = "manual",
         score: float | None = None,
         codebook_version: str | None = None,
+        reason: str | None = None,
     ) -> int:
         """Append one decision and commit it; returns its decision_id."""
         row = _decision_row(
@@ -422,6 +458,7 @@ class Store:
                 "source": source,
                 "score": score,
                 "codebook_version": codebook_version,
+                "reason": reason,
             }
         )
         try:
@@ -890,6 +927,7 @@ def _decision_row(raw: dict[str, Any], now=None) -> dict[str, Any]:
         "score": check_score(raw.get("score")),
         "codebook_version": raw.get("codebook_version"),
         "created_at": now or utcnow(),
+        "reason": check_reason(raw.get("reason")),
     }
 
 

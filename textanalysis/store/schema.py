@@ -127,6 +127,8 @@ class Decision(Base):
     score: Mapped[float | None] = mapped_column(Float)
     codebook_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # why: the codeframe operation or bulk query that recorded it (revision 0005)
+    reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Memo(Base):

@@ -1,0 +1,153 @@
+"""Bulk coding by search (coding.bulk) on SQLite and PostgreSQL: lemma-aware words, phrases,
+AND/OR/NOT, keyword-in-context hits, apply as the coder's own decisions and undo exactly."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from textanalysis.codebook import frame
+from textanalysis.coding import bulk
+from textanalysis.errors import CodebookError
+from textanalysis.ingest import IngestResult
+from textanalysis.store import Store
+
+S, Q = "peiling", "Q58"
+TEXTS = [
+    "Lange wachtlijsten bij de GGZ",
+    "De wachtlijst voor jeugdzorg is te lang",
+    "Huisarts is niet bereikbaar",
+    "Meer geld voor de GGZ en kortere wachttijden",
+    "Te weinig personeel in de wijkteams",
+    "nvt",
+]
+
+
+def _result() -> IngestResult:
+    units = pd.DataFrame(
+        {
+            "respondent_id": [f"R{i}" for i in range(len(TEXTS))],
+            "question_id": Q,
+            "unit_index": 0,
+            "text": TEXTS,
+            "cell_text": TEXTS,
+            "substantive": [t != "nvt" for t in TEXTS],
+            "non_substantive_reason": [None if t != "nvt" else "nvt" for t in TEXTS],
+        }
+    )
+    return IngestResult(
+        units=units,
+        respondents=pd.DataFrame({"respondent_id": units["respondent_id"]}),
+        questions={Q: "q58_open"},
+        attribute_columns=[],
+        duplicate_ids=[],
+        duplicates_policy="most-complete",
+        source_name="bulk.csv",
+        source_sha256="0" * 64,
+        summary={"respondents": len(TEXTS), "units": len(TEXTS), "non_substantive": 1},
+    )
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
+    ]
+)
+def store(request, tmp_path):
+    url = (
+        str(tmp_path / "store.db")
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    with Store(url) as s:
+        s.import_result(_result(), S, "2022")
+        frame.add_code(s, S, Q, "Wachtlijsten", code_id="wacht", coder="anna")
+        frame.add_code(s, S, Q, "GGZ", code_id="ggz", coder="anna")
+        yield s
+
+
+def _texts(hits: pd.DataFrame) -> list[str]:
+    return hits["text"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("wachtlijst", [0, 1]),  # lemma: finds "wachtlijsten"
+        ("Wachtlijsten", [0, 1]),
+        ('"lange wachtlijst"', [0]),  # phrase, by lemma
+        ("wachtlijst AND ggz", [0]),
+        ("wachtlijst ggz", [0]),  # side by side = AND
+        ("wachtlijst NOT ggz", [1]),
+        ("huisarts OR personeel", [2, 4]),
+        ("(wachtlijst OF wachttijd) EN NIET jeugdzorg", [0, 3]),
+        ("wacht*", [0, 1, 3]),
+        ("NOT ggz", [1, 2, 4]),  # the non-answer 'nvt' is never a hit
+    ],
+)
+def test_search_lemmas_phrases_and_boolean(store, query, expected):
+    assert _texts(bulk.search(store, S, Q, query)) == [TEXTS[i] for i in expected]
+
+
+def test_hits_in_context(store):
+    hits = bulk.search(store, S, Q, "jeugdzorg", width=12)
+    row = hits.iloc[0]
+    assert (row["before"], row["match"], row["after"]) == ("…voor ", "jeugdzorg", " is te lang")
+    assert list(hits.columns) == bulk.HIT_COLUMNS and row["matches"] == 1
+    assert bulk.kwic("abc", None) == ("", "", "abc")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("", "C080"), ('"open', "C081"), ("a AND", "C081"), ("(a OR b", "C081"), ("a )", "C081")],
+)
+def test_bad_queries_are_coded_errors(query, code):
+    with pytest.raises(CodebookError, match=rf"\[{code}\]"):
+        bulk.parse_query(query)
+
+
+def test_apply_and_undo_restore_the_current_codes_exactly(store):
+    u = store.units(S, Q)["unit_id"].tolist()
+    store.record_decision(u[0], "wacht", "anna")  # had it already
+    store.record_decision(u[1], "wacht", "anna", decision="rejected")  # said no before
+    store.record_decision(u[3], "ggz", "anna")
+    store.record_decision(u[0], "wacht", "bert")
+    before_codes = store.current_codes(survey=S, question=Q)
+    n_before = len(store.decisions())
+    action = bulk.apply(store, S, Q, "wacht*", "wacht", coder="anna")
+    assert (action.applied, action.already) == (2, 1)
+    cur = store.current_codes(survey=S, question=Q, coder="anna")
+    assert set(cur.loc[cur["code"] == "wacht", "unit_id"]) == {u[0], u[1], u[3]}
+    new = store.decisions().iloc[n_before:]
+    assert set(new["source"]) == {"bulk"} and set(new["reason"]) == {
+        f"bulk #{action.action_id}: wacht*"
+    }
+    assert bulk.actions(store, S, Q)["answers"].tolist() == [2]
+    assert bulk.undo(store, action.action_id) == 2
+    pd.testing.assert_frame_equal(
+        store.current_codes(survey=S, question=Q)[["unit_id", "code", "coder"]],
+        before_codes[["unit_id", "code", "coder"]],
+    )
+    assert len(store.decisions()) == n_before + 4  # appended, nothing changed or removed
+    with pytest.raises(CodebookError, match=r"\[C083\]"):
+        bulk.undo(store, action.action_id)
+
+
+def test_apply_to_chosen_hits_and_undo_keeps_later_work(store):
+    u = store.units(S, Q)["unit_id"].tolist()
+    action = bulk.apply(store, S, Q, "ggz", "ggz", coder="anna", unit_ids=[u[3]])
+    assert action.applied == 1
+    with pytest.raises(CodebookError, match=r"\[C084\]"):
+        bulk.apply(store, S, Q, "ggz", "ggz", coder="anna", unit_ids=[u[2]])
+    with pytest.raises(CodebookError, match=r"\[C003\]"):
+        bulk.apply(store, S, Q, "ggz", "onbekend", coder="anna")
+    second = bulk.apply(store, S, Q, "wachtlijst", "wacht", coder="anna")
+    store.record_decision(u[0], "wacht", "anna", decision="rejected")  # the coder changed one
+    store.record_decision(u[0], "wacht", "anna")  # ... and back by hand
+    assert bulk.undo(store, second.action_id) == 1  # only u1: u0's last decision is manual
+    cur = store.current_codes(survey=S, question=Q, coder="anna")
+    assert set(zip(cur["unit_id"], cur["code"], strict=True)) == {(u[0], "wacht"), (u[3], "ggz")}
+    run = store.load_run(frame.operations(store).run_id.iloc[0])
+    with pytest.raises(CodebookError, match=r"\[C082\]"):
+        bulk.undo(store, run["run_id"])

@@ -1,0 +1,216 @@
+"""Codeframe operations (codebook.frame) on SQLite and PostgreSQL: every operation makes a new
+codebook version, carries the decisions along as new decisions with their reason, never
+changes history, and the counts of the older version stay as they were."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_store_support import make_result
+
+from textanalysis.codebook import frame
+from textanalysis.errors import CodebookError
+from textanalysis.report import frequencies
+from textanalysis.store import Store
+
+S, Q = "peiling", "Q58"
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
+    ]
+)
+def store(request, tmp_path):
+    url = (
+        str(tmp_path / "store.db")
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    with Store(url) as s:
+        s.import_result(make_result(n_respondents=8, questions=(Q,)), S, "2022")
+        yield s
+
+
+@pytest.fixture
+def coded(store):
+    """Codes a, b, c (c under a) and decisions by anna and bert; returns the unit ids."""
+    u = store.units(S, Q, substantive=True)["unit_id"].tolist()
+    frame.add_code(store, S, Q, "Wachtlijsten", code_id="a", coder="anna")
+    frame.add_code(store, S, Q, "Personeel", code_id="b", coder="anna")
+    frame.add_code(store, S, Q, "Wachttijd GGZ", code_id="c", parent="a", coder="anna")
+    rows = [(u[0], "a", "anna"), (u[1], "a", "anna"), (u[2], "b", "anna"), (u[1], "b", "anna")]
+    rows += [(u[0], "a", "bert"), (u[3], "c", "bert"), (u[4], "b", "bert")]
+    store.record_decisions(
+        [{"unit_id": x, "code": c, "coder": who} for x, c, who in rows]
+        + [{"unit_id": u[5], "code": "a", "coder": "anna", "decision": "rejected"}]
+        + [{"unit_id": u[6], "code": "a", "coder": "anna", "source": "auto", "score": 0.9}]
+    )
+    return u
+
+
+def _table(store, codebook, codes, coded_units) -> pd.DataFrame:
+    units = store.units(S, Q)
+    t = frequencies(units, codes, codebook, coded_units=coded_units, include_auto=True)
+    return pd.DataFrame(t)[["code", "respondents", "mentions", "n"]].reset_index(drop=True)
+
+
+def _current_table(store):
+    codes = store.current_codes(survey=S, question=Q)
+    done = set(store.decisions(survey=S, question=Q)["unit_id"])
+    return _table(store, store.load_codebook(question=Q), codes, done)
+
+
+def _old_table(store, version):
+    codes, done = frame.codes_as_of(store, version, survey=S, question=Q)
+    return _table(store, store.load_codebook(version), codes, done)
+
+
+def _history(store) -> pd.DataFrame:
+    return store.decisions().reset_index(drop=True)
+
+
+def _assert_history_kept(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    def rows(df: pd.DataFrame) -> list[tuple]:
+        return [tuple(None if pd.isna(v) else v for v in r) for r in df.itertuples(index=False)]
+
+    assert rows(after.iloc[: len(before)]) == rows(before)
+
+
+def test_add_code_starts_a_codebook_without_yaml(store):
+    u = store.units(S, Q, substantive=True)["unit_id"].tolist()
+    assert frame.current_codebook(store, S, Q) is None
+    first = frame.add_code(store, S, Q, "Lange wachtlijsten!", coder="anna", example_unit=u[0])
+    assert first.previous_version is None and first.code_id == "lange_wachtlijsten"
+    cb = store.load_codebook(question=Q)
+    assert cb.content_hash == first.version and cb.code_ids == ["lange_wachtlijsten"]
+    assert cb.get("lange_wachtlijsten").examples == [store.units(S, Q)["text"].iloc[0]]
+    cur = store.current_codes(survey=S, question=Q)
+    assert cur[["unit_id", "code", "coder"]].values.tolist() == [
+        [u[0], "lange_wachtlijsten", "anna"]
+    ]
+    second = frame.add_code(
+        store, S, Q, "Personeel", coder="anna", definition="Tekort aan mensen", parent=None
+    )
+    third = frame.add_code(store, S, Q, "Jeugd", coder="anna", parent="lange_wachtlijsten")
+    cb = store.load_codebook(question=Q)
+    assert cb.version == "3" and cb.parent_of(third.code_id) == "lange_wachtlijsten"
+    assert cb.get(second.code_id).description == "Tekort aan mensen"
+    assert len(store.codebooks(Q)) == 3
+    assert frame.operations(store, Q)["operation"].tolist() == ["add-code"] * 3
+    with pytest.raises(CodebookError, match=r"\[C065\]"):
+        frame.add_code(store, S, Q, "Nog eens", code_id="personeel", coder="anna")
+    with pytest.raises(CodebookError, match=r"\[C077\]"):
+        frame.add_code(store, S, Q, "X", coder="anna", example_unit=10_000)
+    with pytest.raises(CodebookError, match=r"\[C078\]"):
+        frame.add_code(store, S, Q, "X", code_id="met spatie", coder="anna")
+
+
+def test_merge_carries_decisions_and_keeps_old_counts(store, coded):
+    u = coded
+    old = store.load_codebook(question=Q)
+    before_table, before = _current_table(store), _history(store)
+    before_codes = store.current_codes(survey=S, question=Q)
+    before_done = set(before["unit_id"])
+    change = frame.merge(store, S, Q, "b", "a", coder="anna")
+    assert "b" not in change.codebook.code_ids and change.previous_version == old.content_hash
+    cur = store.current_codes(survey=S, question=Q)
+    assert "b" not in set(cur["code"])
+    pairs = set(zip(cur["unit_id"], cur["code"], cur["coder"], strict=True))
+    assert {(u[2], "a", "anna"), (u[1], "a", "anna"), (u[4], "a", "bert")} <= pairs
+    # u1 had a and b by anna: one 'rejected b', no second 'applied a'
+    new = _history(store).iloc[len(before) :]
+    assert set(new["source"]) == {"codeframe"} and set(new["reason"]) == {"merge 'b' -> 'a'"}
+    assert len(new) == change.decisions == 5
+    _assert_history_kept(before, _history(store))
+    pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)
+    # the new counts are the old codes with b read as a, under the new codebook
+    relabelled = before_codes.assign(code=before_codes["code"].replace({"b": "a"}))
+    expected = _table(store, change.codebook, relabelled, before_done)
+    pd.testing.assert_frame_equal(_current_table(store), expected)
+
+
+def test_rename_id_carries_every_coders_decisions(store, coded):
+    u = coded
+    old = store.load_codebook(question=Q)
+    before_table, before = _current_table(store), _history(store)
+    change = frame.rename(store, S, Q, "a", coder="anna", new_id="wacht", label="Wachten")
+    assert change.codebook.get("wacht").label == "Wachten" and "a" not in change.codebook.code_ids
+    assert change.codebook.parent_of("c") == "wacht"
+    after = _current_table(store).set_index("code")["respondents"]
+    assert after["wacht"] == before_table.set_index("code")["respondents"]["a"]
+    last = store.decisions().drop_duplicates(["unit_id", "code", "coder"], keep="last")
+    auto = last[(last["code"] == "wacht") & (last["unit_id"] == u[6])]
+    assert auto[["source", "score"]].values.tolist() == [["auto", 0.9]]  # auto stays auto
+    rej = last[(last["code"] == "wacht") & (last["unit_id"] == u[5])]
+    assert rej["decision"].tolist() == ["rejected"]  # a rejection is carried too
+    _assert_history_kept(before, _history(store))
+    pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)
+    label_only = frame.rename(store, S, Q, "b", coder="anna", label="Mensen")
+    assert label_only.decisions == 0 and label_only.codebook.get("b").label == "Mensen"
+    with pytest.raises(CodebookError, match=r"\[C076\]"):
+        frame.rename(store, S, Q, "b", coder="anna", label="Mensen")
+    with pytest.raises(CodebookError, match=r"\[C065\]"):
+        frame.rename(store, S, Q, "b", coder="anna", new_id="c")
+
+
+def test_move_changes_the_roll_up_of_the_new_version_only(store, coded):
+    old = store.load_codebook(question=Q)
+    before_table = _current_table(store)
+    change = frame.move(store, S, Q, "c", "b", coder="anna")
+    assert change.decisions == 0 and change.codebook.parent_of("c") == "b"
+    codes = store.current_codes(survey=S, question=Q)
+    done = set(store.decisions(survey=S, question=Q)["unit_id"])
+    pd.testing.assert_frame_equal(
+        _current_table(store), _table(store, change.codebook, codes, done)
+    )
+    assert not _current_table(store).equals(before_table)  # c now rolls up into b
+    pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)
+    assert frame.move(store, S, Q, "c", None, coder="anna").codebook.parent_of("c") is None
+    with pytest.raises(CodebookError, match=r"\[C072\]"):
+        frame.move(store, S, Q, "a", "a", coder="anna")
+
+
+def test_split_sends_the_answers_to_the_review_list(store, coded):
+    u = coded
+    old = store.load_codebook(question=Q)
+    before_table, before = _current_table(store), _history(store)
+    with pytest.raises(CodebookError, match=r"\[C070\]"):
+        frame.split(store, S, Q, "a", ["x", "y"], coder="anna")
+    with pytest.raises(CodebookError, match=r"\[C074\]"):
+        frame.split(store, S, Q, "b", ["x"], coder="anna")
+    change = frame.split(store, S, Q, "b", ["b1=Zorgpersoneel", "b2"], coder="anna")
+    assert change.codebook.code_ids == ["a", "c", "b1", "b2"]
+    assert change.codebook.get("b1").label == "Zorgpersoneel"
+    review = frame.split_review(store, S, Q, "b")
+    assert sorted(review["unit_id"]) == sorted([u[1], u[2], u[4]]) == change.units
+    assert set(review["was"]) == {"b"} and review["text"].str.len().min() > 0
+    assert "b" not in set(store.current_codes(survey=S, question=Q)["code"])
+    _assert_history_kept(before, _history(store))
+    pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)
+    assert frame.assign_split(store, [u[1], u[2]], "b", ["b1"], coder="anna") == 2
+    assert frame.split_review(store, S, Q, "b")["unit_id"].tolist() == [u[4]]
+    cur = store.current_codes(survey=S, question=Q, coder="anna")
+    assert set(cur.loc[cur["code"] == "b1", "unit_id"]) == {u[1], u[2]}
+
+
+def test_delete_only_when_unused_or_reassigned(store, coded):
+    with pytest.raises(CodebookError, match=r"\[C073\] Code 'b' is in use: 3 current"):
+        frame.delete(store, S, Q, "b", coder="anna")
+    before = _history(store)
+    frame.add_code(store, S, Q, "Ongebruikt", code_id="z", coder="anna")
+    gone = frame.delete(store, S, Q, "z", coder="anna")
+    assert "z" not in gone.codebook.code_ids and gone.decisions == 0
+    moved = frame.delete(store, S, Q, "b", coder="anna", into="a")
+    assert "b" not in moved.codebook.code_ids and moved.decisions > 0
+    assert "b" not in set(store.current_codes(survey=S, question=Q)["code"])
+    _assert_history_kept(before, _history(store))
+    assert frame.operations(store, Q)["operation"].tolist()[-3:] == ["add-code", "delete", "merge"]
+
+
+def test_operations_need_a_codebook(store):
+    with pytest.raises(CodebookError, match=r"\[C075\]"):
+        frame.merge(store, S, Q, "a", "b", coder="anna")
+    with pytest.raises(CodebookError, match=r"\[C060\]"):
+        frame.add_code(store, S, "Q99", "X", coder="anna")
