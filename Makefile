@@ -21,6 +21,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
 	$(PIP) install --quiet --no-deps "$(BERTOPIC)"
+	touch $@
+
+# deduce's compact lookup cache (~/.cache/textanalysis/deduce, privacy.warm_cache): built here once,
+# so the first masked import on this machine does not build it (a one-off 1.3 GB, issue 13's
+# limit is 1 GB); again after a (re)install or a change of the masking code.
+$(VENV)/.warm-cache: $(VENV)/.installed textanalysis/privacy.py
 	$(VENV)/bin/textanalysis warm-cache
 	touch $@
 
@@ -28,9 +34,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(VENV)/.warm-cache
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(VENV)/.warm-cache
 
 demo: install
 	$(VENV)/bin/textanalysis demo --with-gold-codes --db $(DB)

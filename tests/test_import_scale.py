@@ -167,3 +167,125 @@ def test_masked_import_stores_the_same_units(tmp_path: Path) -> None:
             hashlib.sha256(masked.encode()).hexdigest(),
         )
     assert "[PERSOON]" in " ".join(expected) and "[GEMEENTE]" in " ".join(expected)
+
+
+def _reimport_setup(tmp_path: Path):
+    """A small masked survey 's' (keep-original) and its file with 3 answers corrected."""
+    from textanalysis.ingest import ingest_file
+
+    rows = list(big_import.rows(120, seed=11))
+    rows[3][3] = "Bel mevrouw Bakkenes op 06-12345678 of mail p.bakkenes@gemeente.nl."
+    rows[4][4] = "• Wachtlijsten in Zwolle\n• Vanuit het Rijk te weinig geld"
+    first, fixed = tmp_path / "first.csv", tmp_path / "fixed.csv"
+    big_import.write_csv(first, rows)
+    changed = [list(r) for r in rows]
+    changed[3][3] = "Bel mevrouw Bakkenes op 06-87654321."  # the masked text changes
+    changed[4][4] = "• Wachtlijsten in Zwolle"  # a unit leaves the answer
+    changed[9][5] = changed[9][5] + " (gecorrigeerd door Jan Jansen)"
+
+    def ingest(path: Path):
+        spec = {"Q53": "q53", "Q58": "q58", "Q60": "q60"}
+        return ingest_file(path, "respnr", spec, ["inwonersklasse"])
+
+    big_import.write_csv(fixed, changed)
+    return ingest, first, fixed
+
+
+def _units_table(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return sorted(
+            conn.execute(
+                "SELECT q.question_id, r.respondent_id, u.unit_index, u.text, u.cell_text, "
+                "u.original_text, u.text_hash, u.substantive, u.non_substantive_reason FROM units u "
+                "JOIN questions q ON u.question_pk = q.id JOIN respondents r ON u.respondent_pk = r.id"
+            )
+        )
+
+
+def test_reimport_masks_only_changed_answers_with_the_same_result(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A re-import masks only the answers whose text differs from the stored original; the
+    change report and the stored units equal those of masking every answer again."""
+    from textanalysis.errors import ImportChangeError
+    from textanalysis.store import Store
+    from textanalysis.store import _import as imp
+
+    ingest, first, fixed = _reimport_setup(tmp_path)
+    masked: list[str] = []
+    real = imp._mask_texts
+
+    def counting(masking, texts, cells):
+        masked.extend(texts)
+        return real(masking, texts, cells)
+
+    monkeypatch.setattr(imp, "_mask_texts", counting)
+    dbs = {"selective": tmp_path / "a.db", "full": tmp_path / "b.db"}
+    for db in dbs.values():
+        with Store(db) as store:
+            store.import_result(ingest(first), survey="s", wave="1", masking="keep-original")
+    n_units = len(ingest(first).units)
+    masked.clear()
+
+    def run(kind: str, path: Path, on_change: str):
+        result = ingest(path)
+        with Store(dbs[kind]) as store:
+            engine = store.engine if kind == "selective" else None
+            prep = imp.prepare_import(result, "s", "1", "keep-original", engine)
+            with store._write() as conn:
+                return imp.write_import(conn, prep, on_change)
+
+    summary = run("selective", first, "stop")  # unchanged: nothing masked, nothing stored
+    assert masked == [] and not summary["created"] and summary["skipped_units"] == n_units
+    reports = {}
+    for kind in dbs:
+        with pytest.raises(ImportChangeError) as err:
+            run(kind, fixed, "stop")
+        reports[kind] = err.value.report
+    assert reports["selective"].changed == reports["full"].changed
+    assert reports["selective"].changed_units == reports["full"].changed_units
+    assert reports["selective"].examples == reports["full"].examples
+    assert [k[1] for k in reports["full"].changed] == ["R0000003", "R0000004", "R0000009"]
+    masked.clear()
+    summaries = {kind: run(kind, fixed, "replace") for kind in dbs}
+    assert 0 < len(masked) - n_units < 10  # full: every unit; selective: the 3 answers' units
+    assert _units_table(dbs["selective"]) == _units_table(dbs["full"])
+    keep = ("changes",)
+    assert {k: v for k, v in summaries["selective"].items() if k not in keep} == {
+        k: v for k, v in summaries["full"].items() if k not in keep
+    }
+    stored = {
+        (q, r, ix): (text, original)
+        for q, r, ix, text, _, original, *_ in _units_table(dbs["full"])
+    }
+    assert stored[("Q53", "R0000003", 0)] == (
+        privacy.mask_text("Bel mevrouw Bakkenes op 06-87654321.").text,
+        "Bel mevrouw Bakkenes op 06-87654321.",
+    )
+
+
+def test_unmasked_units_are_masked_when_stored_after_all(tmp_path: Path) -> None:
+    """Units left unmasked as unchanged are masked before anything stores them: here the
+    stored answers change between preparing the import and writing it (another import)."""
+    from textanalysis.store import Store
+    from textanalysis.store import _import as imp
+
+    ingest, first, fixed = _reimport_setup(tmp_path)
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        store.import_result(ingest(first), survey="s", wave="1", masking="keep-original")
+        prep = imp.prepare_import(ingest(first), "s", "1", "keep-original", store.engine)
+        assert len(prep.pending) == len(prep.texts)  # all unchanged: none masked
+        store.import_result(
+            ingest(fixed), survey="s", wave="1", masking="keep-original", on_change="replace"
+        )
+        with sqlite3.connect(db) as conn:  # and one unit disappears altogether
+            conn.execute("DELETE FROM units WHERE id = (SELECT max(id) FROM units)")
+        with store._write() as conn:
+            summary = imp.write_import(conn, prep, "replace")
+    # the deleted unit, and the unit the replace removed from R0000004's Q58 answer
+    assert summary["changed_answers"] >= 3 and summary["new_units"] == 2
+    for q, r, ix, text, cell, original, h, *_ in _units_table(db):
+        assert text == privacy.mask_text(original).text, (q, r, ix)
+        assert h == hashlib.sha256(text.encode()).hexdigest()
+        assert cell is not None and "06-" not in cell and "Bakkenes" not in text

@@ -20,15 +20,18 @@ case-insensitively: ``q1`` after ``Q1`` reuses ``Q1`` and says so in ``notices``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, Engine, delete, select, text, update
 
 from ..embed import text_key
 from ..errors import Errors, ImportChangeError, IngestError, StoreError
 from ..ingest import ON_CHANGE_POLICIES, RESERVED_COLUMNS
+from . import engine as eng
 from . import schema as t
 from ._util import MASKING_POLICIES, chunks, clean_name, none_if_nan
 from .schema import utcnow
@@ -39,6 +42,8 @@ REMOVED_REASON = "removed on re-import"
 MAX_EXAMPLES = 200
 _PG_IMPORT_LOCK = 724_3002
 _INSERT_CHUNK = 20_000
+_READ_CHUNK = 10_000
+_MASK_CHUNK = 20_000
 
 
 _UNIT_INSERT_COLUMNS = (
@@ -54,10 +59,16 @@ _UNIT_INSERT_COLUMNS = (
 )
 
 
-def _str_list(series: pd.Series) -> list[str | None]:
-    """Values as str, missing ones (None, NaN, NA) as None."""
+def _str_list(series: pd.Series, shared: dict[str, str] | None = None) -> list[str | None]:
+    """Values as str, missing ones (None, NaN, NA) as None.
+
+    With ``shared`` (a dict, possibly seeded), equal values are one object: a string column's
+    ``tolist()`` makes a new str per row (respondent ids and cells repeat per unit)."""
     values = [none_if_nan(v) for v in series.tolist()]
-    return [v if v is None or isinstance(v, str) else str(v) for v in values]
+    out = [v if v is None or isinstance(v, str) else str(v) for v in values]
+    if shared is not None:
+        out = [v if v is None else shared.setdefault(v, v) for v in out]
+    return out
 
 
 def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
@@ -79,7 +90,8 @@ def check_masking(masking: str | None) -> str | None:
 
 
 def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
-    """The result's units with the optional columns filled in and masking applied."""
+    """The result's units with the optional columns filled in, not masked yet: that is
+    :func:`prepare_import`'s (only the texts a re-import does not already hold)."""
     units = getattr(result, "units", None)
     if not isinstance(units, pd.DataFrame):
         raise StoreError(
@@ -95,14 +107,13 @@ def prepare_units(result: Any, masking: str | None) -> pd.DataFrame:
         )
     if masking and "original_text" not in units.columns:
         try:
-            from ..privacy import apply_masking
+            from ..privacy import apply_masking  # noqa: F401 (used by _mask_texts)
         except ImportError:
             raise StoreError(
                 Errors.S043,
                 masking=masking,
             ) from None
-        units = apply_masking(units, policy=masking)
-    units = units.copy()
+    units = units.copy(deep=False)  # columns are added or replaced, never written in place
     if "cell_text" not in units.columns:
         units["cell_text"] = units["text"]
     if "substantive" not in units.columns:
@@ -171,21 +182,65 @@ class PreparedImport:
     originals: list[str | None]
     hashes: list[str]
     summary: dict[str, int]
+    # positions not masked because the stored unit holds the same original text in an
+    # unchanged answer: (unmasked text, unmasked cell); texts/cells hold None there and
+    # hashes the stored text_hash. _mask_pending masks them if they are to be written after all.
+    pending: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
 
-def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> PreparedImport:
+def _mask_texts(
+    masking: str, texts: list[str], cells: list[str | None]
+) -> tuple[list[str], list[str | None]]:
+    """``texts`` and ``cells`` masked as privacy.apply_masking masks a units table, a chunk
+    at a time (its cache of masked texts and their spans is per call)."""
+    from ..privacy import apply_masking  # noqa: PLC0415 (deduce: loaded only when masking)
+
+    out_texts: list[str] = []
+    out_cells: list[str | None] = []
+    shared: dict[str, str] = {}  # a cell repeats for each of its units
+    for start in range(0, len(texts), _MASK_CHUNK):
+        end = start + _MASK_CHUNK
+        frame = pd.DataFrame(
+            {"text": texts[start:end], "cell_text": cells[start:end]}, dtype=object
+        )
+        out = apply_masking(frame, policy=masking)
+        out_texts += [v if v is not None else "" for v in _str_list(out["text"])]
+        out_cells += _str_list(out["cell_text"], shared)
+    return out_texts, out_cells
+
+
+def _mask_pending(prep: PreparedImport, positions: Iterable[int]) -> None:
+    """Mask the ``pending`` units among ``positions`` (they are going to be compared or written)."""
+    todo = [pos for pos in dict.fromkeys(positions) if pos in prep.pending]
+    if not todo or prep.masking is None:
+        return
+    texts, cells = _mask_texts(
+        prep.masking, [prep.pending[p][0] for p in todo], [prep.pending[p][1] for p in todo]
+    )
+    for pos, masked, cell in zip(todo, texts, cells, strict=True):
+        prep.texts[pos], prep.cells[pos], prep.hashes[pos] = masked, cell, text_key(masked)
+        del prep.pending[pos]
+
+
+def prepare_import(
+    result: Any, survey: str, wave: str, masking: str | None, engine: Engine | None = None
+) -> PreparedImport:
+    """What an import writes. With ``engine`` (the store), a re-import masks only the units
+    of answers that differ from the stored originals (``keep-original`` surveys): masking is
+    most of an import's time, and an unchanged answer's masked text is already stored."""
     survey = clean_name(survey, "survey name")
     wave = clean_name(wave, "wave label")
     masking = check_masking(masking)
     units = prepare_units(result, masking)
+    to_mask = bool(masking) and "original_text" not in result.units.columns
     attrs = attribute_columns(result, units)
     resp_attrs = respondent_attributes(result, units, attrs)
     question_texts = {
         str(k): (None if v is None else str(v))
         for k, v in dict(getattr(result, "questions", None) or {}).items()
     }
-    qids = units["question_id"].tolist()
-    rids = units["respondent_id"].tolist()
+    qids = _str_list(units["question_id"], {})
+    rids = _str_list(units["respondent_id"], {r: r for r in resp_attrs})  # the dict's keys
     uix = [int(i) for i in units["unit_index"].tolist()]
     keys = list(zip(qids, rids, uix, strict=True))
     if len(set(keys)) != len(keys):
@@ -197,10 +252,38 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
             r=r,
             i=i,
         )
-    texts = [v if v is not None else "" for v in _str_list(units["text"])]
-    _refuse_nul(units, resp_attrs, question_texts)
+    del keys
+    raw = _str_list(units["text"], {})
+    texts = [v if v is not None else "" for v in raw]
+    cells = _str_list(units["cell_text"], {})
+    originals = _str_list(units["original_text"])
+    columns = {"text": raw, "cell_text": cells, "original_text": originals}
+    _refuse_nul({**columns, "respondent_id": rids, "question_id": qids}, resp_attrs, question_texts)
+    del columns
     subst = [bool(none_if_nan(v)) for v in units["substantive"].tolist()]
+    reasons = _str_list(units["non_substantive_reason"])
     summary = dict(getattr(result, "summary", None) or {})
+    del units
+    pending: dict[int, tuple[str, str | None]] = {}
+    hashes: list[str | None] = [None] * len(texts)
+    if to_mask:
+        if masking == "keep-original":
+            originals = raw
+        known = (
+            {} if engine is None else _unchanged_units(engine, survey, wave, qids, rids, uix, texts)
+        )
+        todo = [pos for pos in range(len(texts)) if pos not in known]
+        masked, masked_cells = _mask_texts(
+            masking, [texts[p] for p in todo], [cells[p] for p in todo]
+        )
+        for pos, h in known.items():
+            pending[pos] = (texts[pos], cells[pos])
+            texts[pos] = cells[pos] = None  # type: ignore[call-overload]
+            hashes[pos] = h
+        for pos, tx, cell in zip(todo, masked, masked_cells, strict=True):
+            texts[pos], cells[pos] = tx, cell
+        del masked, masked_cells, known, todo
+    hashes = [h if h is not None else text_key(v) for h, v in zip(hashes, texts, strict=True)]
     return PreparedImport(
         survey=survey,
         wave=wave,
@@ -213,14 +296,15 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
         rids=rids,
         unit_index=uix,
         texts=texts,
-        cells=_str_list(units["cell_text"]),
+        cells=cells,
         substantive=subst,
-        reasons=_str_list(units["non_substantive_reason"]),
-        originals=_str_list(units["original_text"]),
-        hashes=[text_key(v) for v in texts],
+        reasons=reasons,
+        originals=originals,
+        hashes=hashes,
+        pending=pending,
         summary={
             "respondents": int(summary.get("respondents", len(resp_attrs))),
-            "units": int(summary.get("units", len(keys))),
+            "units": int(summary.get("units", len(texts))),
             "non_substantive": int(summary.get("non_substantive", sum(1 for v in subst if not v))),
             "duplicates": int(
                 summary.get("duplicates", len(getattr(result, "duplicate_ids", None) or []))
@@ -229,15 +313,14 @@ def prepare_import(result: Any, survey: str, wave: str, masking: str | None) -> 
     )
 
 
-def _refuse_nul(units: pd.DataFrame, resp_attrs: dict, question_texts: dict) -> None:
-    """[S020]: NUL characters cannot be stored by PostgreSQL; one rule for both engines."""
-    for col in ("text", "cell_text", "original_text", "respondent_id", "question_id"):
-        if col not in units.columns:
-            continue
-        values = units[col].astype(object)
-        hits = [i for i, v in enumerate(values.tolist()) if isinstance(v, str) and "\x00" in v]
+def _refuse_nul(columns: dict[str, list], resp_attrs: dict, question_texts: dict) -> None:
+    """[S020]: NUL characters cannot be stored by PostgreSQL; one rule for both engines.
+
+    ``columns``: the units' text, cell_text, original_text, respondent_id and question_id."""
+    for col, values in columns.items():
+        hits = [i for i, v in enumerate(values) if isinstance(v, str) and "\x00" in v]
         if hits:
-            rid = units["respondent_id"].iloc[hits[0]]
+            rid = columns["respondent_id"][hits[0]]
             raise StoreError(
                 Errors.S020,
                 n_hits=len(hits),
@@ -332,19 +415,10 @@ def resolve_names(conn: Connection, prep: PreparedImport) -> tuple[int | None, l
     updated in place.
     """
     notices: list[str] = []
-    rows = conn.execute(select(t.surveys.c.id, t.surveys.c.survey, t.surveys.c.wave)).all()
-    prep.survey = _pick_name(prep.survey, sorted({r[1] for r in rows}), "Survey", notices)
-    waves = sorted({r[2] for r in rows if r[1] == prep.survey})
-    prep.wave = _pick_name(prep.wave, waves, "Wave", notices)
-    survey_pk = next((r[0] for r in rows if r[1] == prep.survey and r[2] == prep.wave), None)
+    survey_pk, prep.survey, prep.wave = _find_survey(conn, prep.survey, prep.wave, notices)
     if survey_pk is None:
         return None, notices
-    stored_q = [
-        q
-        for (q,) in conn.execute(
-            select(t.questions.c.question_id).where(t.questions.c.survey_pk == survey_pk)
-        )
-    ]
+    stored_q = _stored_questions(conn, survey_pk)
     mapping: dict[str, str] = {}
     for q in dict.fromkeys([*prep.question_texts, *prep.qids]):
         mapping[q] = _pick_name(q, stored_q, "Question", notices)
@@ -354,28 +428,145 @@ def resolve_names(conn: Connection, prep: PreparedImport) -> tuple[int | None, l
     return survey_pk, notices
 
 
-def _stored_units(conn: Connection, survey_pk: int) -> dict[tuple[str, str], dict[int, tuple]]:
-    """(question_id, respondent_id) -> {unit_index: (text_hash, unit pk, removed)}.
+def _find_survey(
+    conn: Connection, survey: str, wave: str, notices: list[str]
+) -> tuple[int | None, str, str]:
+    """(primary key or None, survey, wave): the stored spelling when one differs only in case."""
+    rows = conn.execute(select(t.surveys.c.id, t.surveys.c.survey, t.surveys.c.wave)).all()
+    survey = _pick_name(survey, sorted({r[1] for r in rows}), "Survey", notices)
+    wave = _pick_name(wave, sorted({r[2] for r in rows if r[1] == survey}), "Wave", notices)
+    return next((r[0] for r in rows if r[1] == survey and r[2] == wave), None), survey, wave
 
-    ``removed``: the unit left its answer in an earlier replace and is kept only because
-    something refers to it; it no longer counts as part of the stored answer.
-    """
-    out: dict[tuple[str, str], dict[int, tuple]] = {}
+
+def _stored_questions(conn: Connection, survey_pk: int) -> list[str]:
+    query = select(t.questions.c.question_id).where(t.questions.c.survey_pk == survey_pk)
+    return [q for (q,) in conn.execute(query)]
+
+
+class _FileUnits:
+    """The file's units under integer keys, so a comparison with the stored units holds no
+    per-unit tuples or per-answer dicts: an answer (cell) is ``question * n_respondents +
+    respondent`` and a unit ``cell * width + unit_index``."""
+
+    def __init__(self, qids: list[str], rids: list[str], uix: list[int]) -> None:
+        self.q = {q: i for i, q in enumerate(dict.fromkeys(qids))}
+        self.r = {r: i for i, r in enumerate(dict.fromkeys(rids))}
+        self.n_r = max(len(self.r), 1)
+        self.width = max(uix, default=0) + 1
+        q_of, r_of, n_r = self.q, self.r, self.n_r
+        self.cell = np.fromiter(
+            (q_of[q] * n_r + r_of[r] for q, r in zip(qids, rids, strict=True)),
+            dtype=np.int64,
+            count=len(qids),
+        )
+        keys = self.cell * self.width + np.asarray(uix, dtype=np.int64)
+        self.pos = dict(zip(keys.tolist(), range(len(qids)), strict=True))
+        self.n_cells = len(self.q) * self.n_r
+        self.size = np.bincount(self.cell, minlength=self.n_cells)  # units per answer
+
+    def find(self, q: str, r: str, ix: int) -> tuple[int, int]:
+        """(answer, position) of a stored unit in the file; -1 where it has none."""
+        qi, ri = self.q.get(q), self.r.get(r)
+        if qi is None or ri is None:
+            return -1, -1
+        c = qi * self.n_r + ri
+        if not 0 <= ix < self.width or not self.size[c]:
+            return (c if self.size[c] else -1), -1
+        return c, self.pos.get(c * self.width + ix, -1)
+
+    def same(self, matched: list[int], stored: list[int]) -> np.ndarray:
+        """Per answer: every stored unit matched a file unit and the file has no other."""
+        m, s = np.asarray(matched), np.asarray(stored)
+        return (m == s) & (s == self.size) & (self.size > 0)
+
+
+def _unit_rows(conn: Connection, survey_pk: int, *extra: Any, where: Any = None):
+    """The survey wave's units (question_id, respondent_id, unit_index, *extra), streamed."""
     query = (
         select(
             t.questions.c.question_id,
             t.respondents.c.respondent_id,
             t.units.c.unit_index,
-            t.units.c.text_hash,
-            t.units.c.id,
-            t.units.c.non_substantive_reason,
+            *extra,
         )
         .join(t.questions, t.units.c.question_pk == t.questions.c.id)
         .join(t.respondents, t.units.c.respondent_pk == t.respondents.c.id)
         .where(t.questions.c.survey_pk == survey_pk)
     )
-    for q, r, ix, h, pk, reason in conn.execute(query):
-        out.setdefault((q, r), {})[ix] = (h, pk, reason == REMOVED_REASON)
+    if where is not None:
+        query = query.where(where)
+    # per statement: Connection.execution_options would stream every later statement too
+    return conn.execute(query.execution_options(yield_per=_READ_CHUNK))
+
+
+def _unchanged_units(
+    engine: Engine,
+    survey: str,
+    wave: str,
+    qids: list[str],
+    rids: list[str],
+    uix: list[int],
+    texts: list[str],
+) -> dict[int, str]:
+    """Positions of the units of answers whose every unit text equals the stored original
+    (same question, respondent and unit indexes) -> the stored unit's text_hash.
+
+    Such an answer is unchanged and skipped by the import, so it needs no masking; its
+    stored hash stands in for the masked text's in :func:`compare`. The stored units are
+    read in chunks and compared as they come; only units stored with ``keep-original``
+    hold an original (others are masked as before).
+    """
+    with eng.read_connection(engine) as conn:
+        survey_pk, _, _ = _find_survey(conn, survey, wave, [])
+        if survey_pk is None:
+            return {}
+        stored_q = _stored_questions(conn, survey_pk)
+        qmap = {q: _pick_name(q, stored_q, "Question", []) for q in dict.fromkeys(qids)}
+        units = _FileUnits([qmap[q] for q in qids], rids, uix)
+        matched, stored = [0] * units.n_cells, [0] * units.n_cells
+        hit: dict[int, str] = {}
+        extra = (t.units.c.original_text, t.units.c.text_hash, t.units.c.non_substantive_reason)
+        for q, r, ix, original, h, reason in _unit_rows(conn, survey_pk, *extra):
+            if reason == REMOVED_REASON:
+                continue  # not part of the stored answer (as in compare)
+            c, pos = units.find(q, r, ix)
+            if c < 0:
+                continue
+            stored[c] += 1
+            if pos >= 0 and original is not None and original == texts[pos]:
+                matched[c] += 1
+                hit[pos] = h
+    same = units.same(matched, stored)
+    return {pos: h for pos, h in hit.items() if same[units.cell[pos]]}
+
+
+def _cells(
+    qids: list[str], rids: list[str], uix: list[int], positions: Iterable[int]
+) -> dict[tuple[str, str], dict[int, int]]:
+    """(question_id, respondent_id) -> {unit_index: position} for the units at ``positions``."""
+    out: dict[tuple[str, str], dict[int, int]] = {}
+    for pos in positions:
+        out.setdefault((qids[pos], rids[pos]), {})[uix[pos]] = pos
+    return out
+
+
+def _stored_cells(
+    conn: Connection, survey_pk: int, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[int, tuple]]:
+    """(question_id, respondent_id) -> {unit_index: (text_hash, unit pk, removed)} for ``keys``.
+
+    ``removed``: the unit left its answer in an earlier replace and is kept only because
+    something refers to it; it no longer counts as part of the stored answer.
+    """
+    wanted = set(keys)
+    out: dict[tuple[str, str], dict[int, tuple]] = {}
+    rids = sorted({r for _, r in wanted})
+    extra = (t.units.c.text_hash, t.units.c.id, t.units.c.non_substantive_reason)
+    for part in chunks(rids):
+        where = t.respondents.c.respondent_id.in_(part)
+        for q, r, ix, h, pk, reason in _unit_rows(conn, survey_pk, *extra, where=where):
+            if (q, r) in wanted:
+                out.setdefault((q, r), {})[ix] = (h, pk, reason == REMOVED_REASON)
     return out
 
 
@@ -389,41 +580,61 @@ def _texts(conn: Connection, pks: list[int]) -> dict[int, str]:
     return out
 
 
-def _new_cells(prep: PreparedImport) -> dict[tuple[str, str], dict[int, int]]:
-    """(question_id, respondent_id) -> {unit_index: position in prep}."""
-    out: dict[tuple[str, str], dict[int, int]] = {}
-    for pos, (q, r, ix) in enumerate(zip(prep.qids, prep.rids, prep.unit_index, strict=True)):
-        out.setdefault((q, r), {})[ix] = pos
-    return out
-
-
 def compare(
     conn: Connection, prep: PreparedImport, survey_pk: int | None, notices: list[str]
-) -> tuple[ChangeReport, dict, dict]:
-    """The change report, the stored units and the file's cells (both keyed by cell)."""
+) -> tuple[ChangeReport, dict, dict, np.ndarray]:
+    """The change report; the stored units and the file's cells of the changed answers (both
+    keyed by cell); per file unit whether its natural key is stored already.
+
+    The stored units are streamed and compared by text hash as they come (integer keys,
+    :class:`_FileUnits`); only the answers that differ are then read in full."""
     report = ChangeReport(prep.survey, prep.wave, survey_pk is not None, notices=notices)
+    is_stored = np.zeros(len(prep.qids), dtype=bool)
     if survey_pk is None:
         report.new_questions = list(dict.fromkeys(prep.qids))
         report.added_respondents = list(prep.respondents)
-        return report, {}, {}
-    new = _new_cells(prep)
-    old = _stored_units(conn, survey_pk)
+        return report, {}, {}, is_stored
     stored_r = {
         r
         for (r,) in conn.execute(
             select(t.respondents.c.respondent_id).where(t.respondents.c.survey_pk == survey_pk)
         )
     }
-    stored_q = {q for q, _ in old}
-    report.new_questions = [q for q in dict.fromkeys(prep.qids) if q not in stored_q]
     report.added_respondents = [r for r in prep.respondents if r not in stored_r]
-    for key, cell in new.items():
-        before = old.get(key)
-        if before is None:
+    del stored_r
+    units = _FileUnits(prep.qids, prep.rids, prep.unit_index)
+    matched, stored, seen = [0] * units.n_cells, [0] * units.n_cells, bytearray(units.n_cells)
+    stored_q: set[str] = set()
+    file_r = prep.respondents
+    missing: dict[str, None] = {}
+    hashes = prep.hashes
+    extra = (t.units.c.text_hash, t.units.c.non_substantive_reason)
+    for q, r, ix, h, reason in _unit_rows(conn, survey_pk, *extra):
+        stored_q.add(q)
+        c, pos = units.find(q, r, ix)
+        if pos >= 0:
+            is_stored[pos] = True
+        if c < 0:
+            if q in units.q and r not in file_r:
+                missing[r] = None
             continue
-        now = {ix: prep.hashes[pos] for ix, pos in cell.items()}
-        was = {ix: v[0] for ix, v in before.items() if not v[2]}
-        if now != was:
+        seen[c] = 1
+        if reason == REMOVED_REASON:
+            continue
+        stored[c] += 1
+        if pos >= 0 and hashes[pos] == h:
+            matched[c] += 1
+    differs = np.frombuffer(bytes(seen), dtype=np.uint8).astype(bool) & ~units.same(matched, stored)
+    del matched, stored, seen
+    # the answers that differ, in file order (as the report lists them)
+    positions = np.nonzero(differs[units.cell])[0].tolist()
+    new = _cells(prep.qids, prep.rids, prep.unit_index, positions)
+    old = _stored_cells(conn, survey_pk, list(new))
+    # units left unmasked as unchanged in an answer that differs now (stored again meanwhile)
+    _mask_pending(prep, positions)
+    for key, cell in new.items():
+        if diff := _now_was(prep, cell, old[key]):
+            now, was = diff
             report.changed.append(key)
             report.changed_units += sum(
                 1 for ix in set(now) | set(was) if now.get(ix) != was.get(ix)
@@ -441,13 +652,18 @@ def compare(
                 "new": prep.cells[next(iter(new[key].values()))] or "",
             }
         )
-    file_q = set(prep.qids)
-    file_r = set(prep.respondents)
-    report.missing_respondents = list(
-        dict.fromkeys(r for (q, r) in old if q in file_q and r not in file_r)
-    )
-    report.new_questions = [q for q in report.new_questions if q not in stored_q]
-    return report, old, new
+    report.missing_respondents = list(missing)
+    report.new_questions = [q for q in units.q if q not in stored_q]
+    return report, old, new, is_stored
+
+
+def _now_was(
+    prep: PreparedImport, cell: dict[int, int], before: dict[int, tuple]
+) -> tuple[dict, dict] | None:
+    """The file's and the stored unit hashes of an answer by unit index; None when equal."""
+    now = {ix: prep.hashes[pos] for ix, pos in cell.items()}
+    was = {ix: v[0] for ix, v in before.items() if not v[2]}
+    return None if now == was else (now, was)
 
 
 def _change_error(report: ChangeReport) -> ImportChangeError:
@@ -472,6 +688,7 @@ def _replace_changed(
     gone: list[tuple[int, str, str | None]] = []  # (pk, old text, new cell)
     changed_pks: list[tuple[int, str, str]] = []
     stored_text = _texts(conn, [v[1] for key in report.changed for v in old[key].values()])
+    _mask_pending(prep, [pos for key in report.changed for pos in new[key].values()])
     for key in report.changed:
         before, cell = old[key], new[key]
         cell_text = prep.cells[next(iter(cell.values()))]
@@ -557,7 +774,7 @@ def _referenced(pks: set[int], conn: Connection) -> set[int]:
 def preview_import(conn: Connection, prep: PreparedImport) -> ChangeReport:
     """The change report of an import without writing anything."""
     survey_pk, notices = resolve_names(conn, prep)
-    report, _, _ = compare(conn, prep, survey_pk, notices)
+    report, _, _, _ = compare(conn, prep, survey_pk, notices)
     return report
 
 
@@ -580,7 +797,7 @@ def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop"
             wave=prep.wave,
             waves=", ".join(waves),
         )
-    report, stored_cells, file_cells = compare(conn, prep, survey_pk, notices)
+    report, stored_cells, file_cells, is_stored = compare(conn, prep, survey_pk, notices)
     if report.changed and on_change == "stop":
         raise _change_error(report)
     survey, wave, masking = prep.survey, prep.wave, prep.masking
@@ -668,35 +885,27 @@ def write_import(conn: Connection, prep: PreparedImport, on_change: str = "stop"
     qpk = [q_pk[q] for q in prep.qids]
     rpk = [r_pk[r] for r in prep.rids]
     n_keys = len(prep.unit_index)
-    # natural keys only (no hashes: the comparison is done); none to fetch for a new survey
-    existing_u: set[tuple[int, int, int]] = (
-        set()
-        if new_survey
-        else {
-            (qp, rp, ix)
-            for qp, rp, ix in conn.execute(
-                select(t.units.c.question_pk, t.units.c.respondent_pk, t.units.c.unit_index)
-                .join(t.questions, t.units.c.question_pk == t.questions.c.id)
-                .where(t.questions.c.survey_pk == survey_pk)
-            )
-        }
-    )
     replaced = flagged = 0
     if report.changed and on_change == "replace":
         replaced, flagged = _replace_changed(conn, prep, report, stored_cells, file_cells)
-    rows = zip(
-        qpk,
-        rpk,
-        prep.unit_index,
-        prep.texts,
-        prep.cells,
-        prep.substantive,
-        prep.reasons,
-        prep.originals,
-        prep.hashes,
-        strict=True,
-    )
-    records = [row for row in rows if row[:3] not in existing_u]
+    # natural keys not stored yet (compare saw every stored one, in this transaction)
+    fresh = np.nonzero(~is_stored)[0].tolist()
+    del is_stored
+    _mask_pending(prep, fresh)  # skipped as unchanged, but no longer stored: masked now
+    records = [
+        (
+            qpk[pos],
+            rpk[pos],
+            prep.unit_index[pos],
+            prep.texts[pos],
+            prep.cells[pos],
+            prep.substantive[pos],
+            prep.reasons[pos],
+            prep.originals[pos],
+            prep.hashes[pos],
+        )
+        for pos in fresh
+    ]
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # COPY is several times faster than INSERT on PostgreSQL; same transaction.
         cols = ", ".join(_UNIT_INSERT_COLUMNS)
