@@ -89,3 +89,100 @@ def add_command(codebook_file: str, survey: str, question: str, db: str | None) 
     click.echo(
         f"Codebook '{cb.name}' v{cb.version} ({len(cb.code_ids)} codes) -> {survey} {question} [{version}]"
     )
+
+
+# --- codeframe operations (codebook.frame): a new version; decisions carried along ----------
+
+
+def _frame_options(fn):
+    for opt in reversed(
+        [
+            click.option("--survey", required=True, help="Survey name (as imported)."),
+            click.option("--question", required=True, help="Question id, e.g. Q58."),
+            click.option("--coder", required=True, help="Who makes the change (in the log)."),
+            db_option,
+        ]
+    ):
+        fn = opt(fn)
+    return fn
+
+
+def _frame_done(change) -> None:  # noqa: ANN001
+    extra = f", {change.flagged} answer(s) to review" if change.flagged else ""
+    click.echo(
+        f"{change.summary}: v{change.codebook.version} [{change.version}], "
+        f"{change.decisions} decision(s) recorded{extra}"
+    )
+
+
+def _frame(operation: str, db: str | None, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    from ..codebook import frame
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        _frame_done(getattr(frame, operation)(store, *args, **kwargs))
+
+
+@codebook_group.command("add-code")
+@click.argument("label")
+@_frame_options
+@click.option("--id", "code_id", default=None, help="Code id (default: made from the label).")
+@click.option("--definition", default=None, help="What the code means.")
+@click.option("--parent", default=None, help="Parent code id (default: top level).")
+@click.option("--example", type=int, default=None, help="Answer (unit id) as first example.")
+@friendly
+def add_code_command(label, survey, question, coder, db, code_id, definition, parent, example):  # noqa: ANN001
+    """Add a code to the question's codebook (its first code makes the codebook)."""
+    _frame("add_code", db, survey, question, label, coder=coder, code_id=code_id,
+           definition=definition, parent=parent, example_unit=example)  # fmt: skip
+
+
+@codebook_group.command("rename")
+@click.argument("code_id")
+@_frame_options
+@click.option("--to", "new_id", default=None, help="New code id (decisions follow).")
+@click.option("--label", default=None, help="New label.")
+@friendly
+def rename_command(code_id, survey, question, coder, db, new_id, label):  # noqa: ANN001
+    """Give a code a new id and/or label."""
+    _frame("rename", db, survey, question, code_id, coder=coder, new_id=new_id, label=label)
+
+
+@codebook_group.command("move")
+@click.argument("code_id")
+@_frame_options
+@click.option("--parent", default=None, help="New parent code id (omit: top level).")
+@friendly
+def move_command(code_id, survey, question, coder, db, parent):  # noqa: ANN001
+    """Move a code (with its subcodes) under another parent."""
+    _frame("move", db, survey, question, code_id, parent, coder=coder)
+
+
+@codebook_group.command("merge")
+@click.argument("source")
+@click.argument("target")
+@_frame_options
+@friendly
+def merge_command(source, target, survey, question, coder, db):  # noqa: ANN001
+    """Merge code SOURCE into TARGET: SOURCE's answers get TARGET, SOURCE leaves the codebook."""
+    _frame("merge", db, survey, question, source, target, coder=coder)
+
+
+@codebook_group.command("split")
+@click.argument("code_id")
+@click.argument("into", nargs=-1, required=True, metavar="ID[=Label]...")
+@_frame_options
+@friendly
+def split_command(code_id, into, survey, question, coder, db):  # noqa: ANN001
+    """Split a code into two or more codes; its answers go to a review list."""
+    _frame("split", db, survey, question, code_id, list(into), coder=coder)
+
+
+@codebook_group.command("delete")
+@click.argument("code_id")
+@_frame_options
+@click.option("--into", default=None, help="Reassign its answers to this code first.")
+@friendly
+def delete_command(code_id, survey, question, coder, db, into):  # noqa: ANN001
+    """Delete a code: only when unused, or with --into OTHER."""
+    _frame("delete", db, survey, question, code_id, coder=coder, into=into)

@@ -1,0 +1,91 @@
+"""`textanalysis bulk search|apply|undo|actions`: code many answers at once by a search."""
+
+from __future__ import annotations
+
+import click
+
+from . import db_option, friendly, main, resolve_db
+
+
+@main.group("bulk")
+def bulk_group() -> None:
+    """Search a question's answers (lemmas, "phrases", AND/OR/NOT) and code the hits at once."""
+
+
+def _scope(fn):  # noqa: ANN001, ANN202
+    for opt in reversed(
+        [
+            click.option("--survey", required=True, help="Survey name (as imported)."),
+            click.option("--question", required=True, help="Question id, e.g. Q58."),
+            click.option("--wave", default=None, help="Only this wave."),
+            db_option,
+        ]
+    ):
+        fn = opt(fn)
+    return fn
+
+
+@bulk_group.command("search")
+@click.argument("query")
+@_scope
+@click.option("--out", default=None, metavar="HITS.csv", help="Write the hits as CSV.")
+@friendly
+def search_command(query, survey, question, wave, db, out):  # noqa: ANN001
+    """List the answers that match QUERY, each with its hit in context."""
+    from ..coding import bulk
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        hits = bulk.search(store, survey, question, query, wave=wave)
+    if out:
+        hits.to_csv(out, index=False)
+    for r in hits.itertuples():
+        click.echo(f"{r.unit_id}\t{r.before}[{r.match}]{r.after}")
+    click.echo(f"{len(hits)} hit(s) for {query}", err=True)
+
+
+@bulk_group.command("apply")
+@click.argument("query")
+@click.argument("code")
+@_scope
+@click.option("--coder", required=True, help="Whose confirmed decisions these are.")
+@click.option("--unit", "units", type=int, multiple=True, help="Only these hits (repeatable).")
+@friendly
+def apply_command(query, code, survey, question, wave, db, coder, units):  # noqa: ANN001
+    """Apply CODE to the hits of QUERY (all, or --unit ...) as the coder's own decisions."""
+    from ..coding import bulk
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        a = bulk.apply(store, survey, question, query, code, coder=coder,
+                       unit_ids=units or None, wave=wave)  # fmt: skip
+    click.echo(f"bulk #{a.action_id}: '{code}' on {a.applied} answer(s) ({a.already} had it)")
+
+
+@bulk_group.command("undo")
+@click.argument("action_id", type=int)
+@click.option("--coder", default=None, help="Who undoes it (for the log).")
+@db_option
+@friendly
+def undo_command(action_id, coder, db):  # noqa: ANN001
+    """Undo a bulk action: each answer's code as it was before (new decisions)."""
+    from ..coding import bulk
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        n = bulk.undo(store, action_id, coder=coder)
+    click.echo(f"bulk #{action_id} undone: {n} decision(s) recorded")
+
+
+@bulk_group.command("actions")
+@click.option("--survey", default=None)
+@click.option("--question", default=None)
+@db_option
+@friendly
+def actions_command(survey, question, db):  # noqa: ANN001
+    """List the bulk actions (their ids are what `bulk undo` takes)."""
+    from ..coding import bulk
+    from ..store import Store
+
+    with Store(resolve_db(db)) as store:
+        click.echo(bulk.actions(store, survey, question).to_string(index=False))
