@@ -146,7 +146,8 @@ XML_EXTERNAL = (
     [
         (XML_ENTITY_BOMB, "C054"),
         (XML_EXTERNAL, "C054"),
-        ("<!-- " + "x" * (MAX_CODEBOOK_BYTES + 1) + " -->\n" + QDC_BODY.format(name="A"), "C050"),
+        # a .qdc over the size limit has its own code (C068), apart from the YAML one (C050)
+        ("<!-- " + "x" * (MAX_CODEBOOK_BYTES + 1) + " -->\n" + QDC_BODY.format(name="A"), "C068"),
     ],
 )
 def test_qdc_bombs_refused_by_cli_within_1gb(tmp_path, text, code):
