@@ -224,6 +224,7 @@ def sidebar() -> None:
                 st.query_params[PARAM_CODER] = coder()
             elif PARAM_CODER in st.query_params:
                 del st.query_params[PARAM_CODER]
+        remember_scope()
         from textanalysis.store.engine import display_url  # the one password-hiding rule
 
         st.caption(f"Database: `{display_url(db_url())}`")
@@ -306,9 +307,37 @@ _REMEMBER_JS = """
   } else if (Object.keys(now).length) {
     window.localStorage.setItem(KEY, JSON.stringify(now));
   }
+  // keyboard shortcuts right after a dropdown: a chosen option leaves the focus in the
+  // select's text field, where PageDown/PageUp/Ctrl+Delete act on the field, not the page
+  if (!window.__taBlurAfterSelect) {
+    window.__taBlurAfterSelect = true;
+    document.addEventListener("click", (e) => {
+      if (e.target.closest && e.target.closest('[role="option"]')) {
+        setTimeout(() => document.activeElement && document.activeElement.blur(), 0);
+      }
+    }, true);
+    document.addEventListener("keydown", (e) => {
+      const el = e.target;
+      if (e.key === "Enter" && el && el.getAttribute && el.getAttribute("role") === "combobox") {
+        setTimeout(() => document.activeElement && document.activeElement.blur(), 0);
+      }
+    }, true);
+  }
 })();
 </script>
 """
+
+
+def remember_scope() -> None:
+    """Survey, wave and question from the URL at the start of a session (a reload, a shared
+    link, a new tab); kept in the URL on every page afterwards (a page switch clears it)."""
+    qp = st.query_params
+    names = (PARAM_SURVEY, PARAM_WAVE, PARAM_QUESTION)
+    if SCOPE_KEY not in st.session_state and all(qp.get(n) for n in names):
+        st.session_state[SCOPE_KEY] = tuple(str(qp[n]) for n in names)
+    scope = st.session_state.get(SCOPE_KEY)
+    if scope and all(v is not None for v in scope):
+        qp.update({n: str(v) for n, v in zip(names, scope, strict=True)})
 
 
 def remember_choices() -> None:
