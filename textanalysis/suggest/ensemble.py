@@ -181,6 +181,7 @@ class EnsembleSuggester(BaseSuggester):
             "negated": negated_matrix(evidence, self.code_index_, R.shape),
             "rule_evidence": evidence,
             "similarity": self.similarity_.predict_scores(texts, X_emb=A),
+            "label_hits": self.similarity_.label_hits(texts),
         }
         if self.classifier_ is not None:
             X = self.features_.transform(texts, emb=A)
@@ -264,7 +265,11 @@ class EnsembleSuggester(BaseSuggester):
         if k is not None and not np.isnan(k[r, j]):
             words = clf_words.get((r, j)) if clf_words else None
             parts.append(f"classifier {k[r, j]:.2f}" + (f": {words}" if words else ""))
-        parts.append(f"similarity {sim:.2f}")
+        if comp["label_hits"][r, j]:
+            label = self.codebook.get(self.codes_[j]).label
+            parts.append(f"similarity {sim:.2f} (label '{label}' in the answer)")
+        else:
+            parts.append(f"similarity {sim:.2f}")
         if self.stacker_ is not None:
             return parts, "ensemble"
         strong_rule = any(ev.score >= 0.5 for ev in rule_hits)

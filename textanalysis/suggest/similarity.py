@@ -210,7 +210,7 @@ class SimilaritySuggester(BaseSuggester):
             f_knn = self._knn(A @ train_emb.T, train_Y, loo)
         z_code = (A @ self.proto_.T - self.proto_mean_) / self.proto_sd_
         z_answer = _standardise(z_code.T).T if m > 1 else np.zeros_like(z_code)
-        f_label = self._label_hits(texts)
+        f_label = self.label_hits(texts)
         return np.stack(
             [f_def, f_ex, f_cnt, margin, f_knn, f_lex, lex_margin, z_code, z_answer, f_label],
             axis=-1,
@@ -233,7 +233,7 @@ class SimilaritySuggester(BaseSuggester):
             out[:, j] = np.where(count > 0, total / np.maximum(count, 1), 0.0)
         return out
 
-    def _label_hits(self, texts: Sequence[str]) -> np.ndarray:
+    def label_hits(self, texts: Sequence[str]) -> np.ndarray:
         """1 where a code's label (as lemmas, whole words) occurs in the answer."""
         lemmas = [f" {s} " for s in _text.lemma_strings(texts)]
         H = np.zeros((len(lemmas), len(self.codes_)))
