@@ -132,7 +132,8 @@ class Store:
         wave (as stored) and created (True when anything was stored or replaced).
         """
         check_on_change(on_change)
-        prepared = prepare_import(result, survey, str(wave), masking)  # before the write lock
+        # before the write lock; a re-import masks only answers that differ from the stored ones
+        prepared = prepare_import(result, survey, str(wave), masking, self.engine)
         with self._write() as conn:
             return write_import(conn, prepared, on_change)
 
@@ -140,7 +141,7 @@ class Store:
         self, result: Any, survey: str, wave: str, masking: str | None = None
     ) -> ChangeReport:
         """What importing ``result`` would change, without writing (for a preview)."""
-        prepared = prepare_import(result, survey, str(wave), masking)
+        prepared = prepare_import(result, survey, str(wave), masking, self.engine)
         with eng.read_connection(self.engine) as conn:
             return preview_import(conn, prepared)
 
