@@ -59,8 +59,14 @@ def test_scripted_figure_34_path_on_the_demo(tmp_path):
             if r.id in by_key
         ]  # fmt: skip
         store.record_decisions(rows)
-    _run("autocode", "--codebook", CB, "--survey", "peiling", "--question", "Q60",
+    # No --codebook: autocode uses the codebook stored for Q60 by `codebook add`.
+    _run("autocode", "--survey", "peiling", "--question", "Q60",
          "--coder", "anna", "--target-precision", "0.9", "--db", db)  # fmt: skip
+    with Store(db) as store:
+        auto = store.decisions(survey="peiling", question="Q60", coder="anna")
+        version = store.load_codebook(question="Q60").content_hash
+    auto = auto[auto["source"] == "auto"]
+    assert len(auto) and (auto["codebook_version"] == version).all()
     freq = tmp_path / "freq.csv"
     _run("frequencies", "--survey", "peiling", "--question", "Q60", "--coder", "anna",
          "--include-auto", "--out", str(freq), "--db", db)  # fmt: skip

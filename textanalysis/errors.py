@@ -709,7 +709,7 @@ class Errors:
     )
     G013 = ErrorCode("Unknown ordering '{strategy}'. Choose one of: {strategies}.")
     G014 = ErrorCode(_OUT_FOLDER)
-    G015 = ErrorCode("CSV mode needs --answers, --train and --out together.")
+    G015 = ErrorCode("CSV mode needs --codebook, --answers, --train and --out together.")
     G040 = ErrorCode(
         "Regex pattern {pattern!r} of code '{code}' took more than {regex_timeout:g} s on "
         "the answer {shown!r}: it backtracks catastrophically. Simplify it in the codebook "
@@ -727,8 +727,9 @@ class Errors:
     )
     G044 = ErrorCode("Cannot write '{out}' ({reason}). Check the folder exists and is writable.")
     G045 = ErrorCode(
-        "Give either --answers, --train and --out (CSV files) or --survey, --question and "
-        "--coder (database)."
+        "Give either --codebook, --answers, --train and --out (CSV files) or --survey, "
+        "--question and --coder (database; --codebook defaults to the question's stored "
+        "codebook)."
     )
     G046 = ErrorCode(
         "CSV mode needs --codebook, --answers and --out together (--train is optional)."

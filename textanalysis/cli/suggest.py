@@ -85,7 +85,12 @@ def evaluate_command(
 
 
 @main.command("autocode")
-@_CB
+@click.option(
+    "--codebook",
+    default=None,
+    metavar="CB.yaml",
+    help="Codebook YAML (CSV mode: required; store mode: default the question's stored codebook).",
+)
 @click.option(
     "--answers", default=None, metavar="ANSWERS.csv", help="CSV id,text to code (CSV mode)."
 )
@@ -120,7 +125,7 @@ def autocode_command(
 
     if coder is not None:
         coder = check_coder_name(coder)  # [A001]: 'gold'/'consensus' are not for people
-    if check_autocode_args(answers, train, out, survey, question, coder) == "csv":
+    if check_autocode_args(codebook, answers, train, out, survey, question, coder) == "csv":
         res = run_autocode(codebook, answers, train, target_precision, out)
     else:
         res = run_autocode_store(

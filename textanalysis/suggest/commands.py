@@ -105,18 +105,19 @@ def run_autocode(
 
 
 def run_autocode_store(
-    db: str, codebook: str, survey: str, question: str, coder: str, target_precision: float,
-    wave: str | None = None, out: str | None = None,
+    db: str, codebook: str | None, survey: str, question: str, coder: str,
+    target_precision: float, wave: str | None = None, out: str | None = None,
 ) -> AutocodeResult:  # fmt: skip
     """Learn from ``coder``'s confirmed codes in the Store and record ``source=auto`` decisions
-    (under the same coder) for the units that coder has not decided yet."""
+    (under the same coder) for the units that coder has not decided yet. Without ``codebook``
+    (a YAML file) the question's stored codebook is used, as in ``run_suggest_store``."""
     from ..store import Store
 
     check_target_precision(target_precision)
     _check_out(out)  # before decisions are recorded: an error must leave the database unchanged
-    cb = load_codebook(codebook)
     store = Store(db)
     try:
+        cb = load_codebook(codebook) if codebook else store.load_codebook(question=question)
         units, decided, coded, labels = coder_training_set(store, survey, question, coder, wave)
         for codes in labels:
             for c in codes:
@@ -202,10 +203,11 @@ def run_suggest_store(
     return table
 
 
-def check_autocode_args(answers, train, out, survey, question, coder) -> str:
-    """'csv' (--answers/--train/--out) or 'store' (--survey/--question/--coder); else a [G015] error."""
+def check_autocode_args(codebook, answers, train, out, survey, question, coder) -> str:
+    """'csv' (--codebook/--answers/--train/--out) or 'store' (--survey/--question/--coder,
+    --codebook optional); else [G015]/[G045]."""
     if answers or train:
-        if not (answers and train and out):
+        if not (codebook and answers and train and out):
             raise SuggestError(Errors.G015)
         return "csv"
     if survey and question and coder:
