@@ -18,11 +18,7 @@ st.title("Betrouwbaarheid")
 st.caption(
     "Laat een tweede codeur een steekproef coderen, bekijk de overeenstemming en stel verschillen vast."
 )
-store = C.get_store()
-scope = C.pick_question("rel")
-if scope is None:
-    st.stop()
-survey, wave, question = scope
+store, survey, wave, question = C.page_scope("rel")
 codebook = C.codebook_for(question)
 labels = codebook.labels() if codebook is not None else {}
 coders = [c for c in store.coders(question, survey, wave) if c != rel.CONSENSUS_CODER]

@@ -230,11 +230,7 @@ def sidebar() -> None:
         st.caption(f"Database: `{display_url(db_url())}`")
         models = warm_models()  # loads in the background: no page waits for the sidebar
         info = models.get("nlp")
-        if info is None:
-            st.caption("Taalmodel: wordt geladen ...")
-        elif "error" in info:
-            st.caption(f"Taalmodel: niet beschikbaar ({info['error']})")
-        else:
+        if _model_ready("Taalmodel", info):
             st.caption(f"Taalmodel: `{info.get('name', '?')}`", help=str(info.get("version", "")))
             if info.get("is_fallback"):
                 with st.expander("Tip: beter Nederlands taalmodel", icon=":material/lightbulb:"):
@@ -246,13 +242,19 @@ def sidebar() -> None:
                         "(https://spacy.io/models/nl)"
                     )
         emb = models.get("embedder")
-        if emb is None:
-            st.caption("Embedder: wordt geladen ...")
-        elif "error" in emb:
-            st.caption(f"Embedder: niet beschikbaar ({emb['error']})")
-        else:
+        if _model_ready("Embedder", emb):
             st.caption(f"Embedder: `{emb.get('name', '?')}`")
         remember_choices()
+
+
+def _model_ready(what: str, info: dict[str, Any] | None) -> bool:
+    """True when a model warmed in the background is loaded; else says in the sidebar that it
+    is still loading or not available."""
+    if info is None:
+        st.caption(f"{what}: wordt geladen ...")
+    elif "error" in info:
+        st.caption(f"{what}: niet beschikbaar ({info['error']})")
+    return info is not None and "error" not in info
 
 
 @st.cache_resource
@@ -431,6 +433,16 @@ def _units(url: str, version: int, survey: str, wave: str | None, question: str)
 def units(survey: str, wave: str | None, question: str):
     """All units of a question (cached until the next import)."""
     return _units(db_url(), data_version(), survey, wave, question)
+
+
+def page_scope(prefix: str) -> tuple[Any, str, str, str]:
+    """The Store and the chosen (survey, wave, question) of a page (:func:`pick_question`);
+    stops the page when nothing is imported yet."""
+    store = get_store()
+    scope = pick_question(prefix)
+    if scope is None:
+        st.stop()
+    return (store, *scope)
 
 
 def pick_question(

@@ -40,11 +40,7 @@ def _pct(value) -> str:
 
 
 st.title("Resultaten")
-store = C.get_store()
-scope = C.pick_question("res")
-if scope is None:
-    st.stop()
-survey, wave, question = scope
+store, survey, wave, question = C.page_scope("res")
 codebook = C.codebook_for(question)
 qtext = dict(
     zip(*[store.questions(survey, wave)[c] for c in ("question_id", "question_text")], strict=True)
@@ -166,20 +162,16 @@ d[1].download_button(
     key="res_dl_xlsx",
 )
 if coded and n:
-    d[2].download_button(
-        "Grafiek (PNG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title, level=level), "png"),
-        file_name=f"{base}_grafiek.png",
-        mime="image/png",
-        key="res_dl_png",
-    )
-    d[3].download_button(
-        "Grafiek (SVG)",
-        lambda: charts.chart_bytes(charts.top_k_chart(table, k, title=title, level=level), "svg"),
-        file_name=f"{base}_grafiek.svg",
-        mime="image/svg+xml",
-        key="res_dl_svg",
-    )
+    for col, fmt, mime in ((d[2], "png", "image/png"), (d[3], "svg", "image/svg+xml")):
+        col.download_button(
+            f"Grafiek ({fmt.upper()})",
+            lambda fmt=fmt: charts.chart_bytes(
+                charts.top_k_chart(table, k, title=title, level=level), fmt
+            ),
+            file_name=f"{base}_grafiek.{fmt}",
+            mime=mime,
+            key=f"res_dl_{fmt}",
+        )
 e = st.columns(3)
 for i, (fmt, label) in enumerate((("csv", "CSV"), ("xlsx", "Excel"), ("sav", "SPSS .sav"))):
     e[i].download_button(

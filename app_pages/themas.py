@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import common as C
 from textanalysis import topics
+from textanalysis.codebook.edit import attach, code_id_from_label
 from textanalysis.errors import TextAnalysisError
 
 RESULT = "top_result"
@@ -17,27 +18,51 @@ st.title("Thema's ontdekken")
 st.caption(
     "Zoek thema's in de antwoorden die het codeboek (nog) mist, en maak er met één klik een code van."
 )
-store = C.get_store()
-scope = C.pick_question("top")
-if scope is None:
-    st.stop()
-survey, wave, question = scope
+store, survey, wave, question = C.page_scope("top")
 codebook = C.codebook_for(question)
 units = C.units(survey, wave, question)
 
+ALL, NOBODY = "alle", topics.NOBODY
+me = C.coder()
 with st.form("top_form"):
     c1, c2, c3, c4 = st.columns(4)
-    only_uncovered = c1.checkbox("Alleen antwoorden zonder code", key="top_uncovered")
+    scope_options = [ALL, NOBODY, *([me] if me else [])]
+    scope = c1.selectbox(
+        "Antwoorden",
+        scope_options,
+        format_func=lambda s: {
+            ALL: "alle antwoorden",
+            NOBODY: "antwoorden die nog niemand heeft gecodeerd",
+        }.get(s, f"antwoorden die {s} nog niet heeft gecodeerd"),
+        key="top_scope",
+    )
     n_topics = c2.number_input("Aantal thema's (0 = automatisch)", 0, 50, 0, key="top_n")
     seed = c3.number_input("Seed", 0, 10_000, 42, key="top_seed")
     fast = c4.checkbox("Snelle instelling (PCA + KMeans)", value=True, key="top_fast")
     go = st.form_submit_button("Thema's zoeken", type="primary")
 
+only_uncovered = scope != ALL
+data = None
 if go:
-    data = units[units["substantive"]]
-    if only_uncovered:
-        codes = store.current_codes(survey=survey, question=question, wave=wave)
-        data = topics.uncovered_units(data, codes)
+    data = topics.units_to_explore(
+        store, survey, question, wave, not_coded_by=None if scope == ALL else scope
+    )
+    who = "niemand" if scope == NOBODY else scope
+    if only_uncovered and data.empty:
+        st.info(
+            f"Er zijn geen antwoorden meer die {who} nog niet heeft gecodeerd: alle antwoorden op "
+            f"{question} zijn gecodeerd. Kies 'alle antwoorden' om thema's in alle antwoorden te "
+            "zoeken."
+        )
+        data = None
+    elif len(data) < topics.MIN_ANSWERS:
+        st.info(
+            f"Er zijn nog maar {len(data)} antwoord(en) om in te zoeken; thema's zoeken heeft er "
+            f"minstens {topics.MIN_ANSWERS} nodig. Kies 'alle antwoorden' of codeer deze "
+            "antwoorden zelf."
+        )
+        data = None
+if data is not None:
     try:
         with st.spinner(f"Thema's zoeken in {len(data)} antwoorden ..."):
             result = topics.fit_topics(
@@ -55,6 +80,7 @@ if go:
                     "wave": wave,
                     "question": question,
                     "only_uncovered": only_uncovered,
+                    "not_coded_by": None if scope == ALL else scope,
                 }
             )
             topics.save_run(store, result)
@@ -132,9 +158,31 @@ valid = [int(t) for t in result.topics["topic"] if t >= 0]
 labels = dict(zip(result.topics["topic"], result.topics["label"], strict=True))
 topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {labels[t]}", key="top_pick")
 tab1, tab2 = st.tabs(["Nieuwe code", "Samenvoegen met bestaande code"])
+with tab1:
+    row = result.topic_row(topic)
+    proposed = C.run_safely(lambda: topics.propose_label(result, topic, cache=store))
+    specific = C.run_safely(lambda: topics.distinctive_keywords(result, topic, cache=store)) or []
+    examples = list(row["representative_texts"])[:3]
+    st.markdown("**Meest typerende antwoorden** (worden de voorbeelden van de code):")
+    for text in examples:
+        st.text(f"• {text}")
+    st.caption(
+        "Trefwoorden voor suggesties: "
+        + (
+            ", ".join(specific)
+            if specific
+            else "geen (geen woord komt vooral in dit thema voor; de code wordt voorgesteld op "
+            "label, definitie en voorbeelden)"
+        )
+    )
 with tab1, st.form("top_promote"):
-    code_id = st.text_input("Code-id (kort, zonder spaties)", key="top_code_id")
-    label = st.text_input("Label", value=str(labels.get(topic, "")), key="top_label")
+    label = st.text_input("Label", value=proposed or "", key=f"top_label_{result.run_id}_{topic}")
+    definition = st.text_area(
+        "Definitie (voorstel, pas aan)",
+        value=topics.definition_draft(result, topic, proposed or f"thema {topic}"),
+        key=f"top_def_{result.run_id}_{topic}",
+    )
+    code_id = st.text_input("Code-id (mag leeg: wordt gemaakt van het label)", key="top_code_id")
     parent = st.selectbox(
         "Onder",
         [None, *codebook.code_ids],
@@ -142,16 +190,25 @@ with tab1, st.form("top_promote"):
         key="top_parent",
     )
     if st.form_submit_button("Code toevoegen (nieuwe codeboekversie)"):
+        new_id = code_id.strip() or code_id_from_label(label, codebook.code_ids)
         new = C.run_safely(
             lambda: topics.promote_topic(
-                codebook, result, topic, code_id.strip(), label.strip(), parent
-            ),
+                codebook,
+                result,
+                topic,
+                new_id,
+                label.strip(),
+                parent,
+                definition=definition,
+                keywords=specific,
+            ),  # fmt: skip
             "Code toevoegen lukte niet",
         )
         if new is not None:
-            version = store.save_codebook(new, question=question)
+            version = attach(store, new, survey, question)
             st.success(
-                f"Code '{code_id}' toegevoegd; codeboek versie {new.version} ({version}) opgeslagen."
+                f"Code '{label.strip()}' ({new_id}) toegevoegd; codeboek versie {new.version} "
+                f"({version}) opgeslagen."
             )
 with tab2, st.form("top_merge"):
     target = st.selectbox(
