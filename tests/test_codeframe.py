@@ -186,6 +186,7 @@ def test_split_sends_the_answers_to_the_review_list(store, coded):
     review = frame.split_review(store, S, Q, "b")
     assert sorted(review["unit_id"]) == sorted([u[1], u[2], u[4]]) == change.units
     assert set(review["was"]) == {"b"} and review["text"].str.len().min() > 0
+    assert review["into"].map(tuple).tolist() == [("b1", "b2")] * 3  # the choice per answer
     assert "b" not in set(store.current_codes(survey=S, question=Q)["code"])
     _assert_history_kept(before, _history(store))
     pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)

@@ -17,22 +17,29 @@ from textanalysis.embed import use_embedder
 from textanalysis.errors import CodebookError, TopicsError
 from textanalysis.topics import (
     NO_ANSWER_LABEL,
+    NOBODY,
     LemmaAnalyzer,
+    TopicResult,
     bump_version,
     default_min_topic_size,
     default_n_topics,
+    definition_draft,
     describe_overlap,
+    distinctive_keywords,
     fit_question,
     fit_topics,
+    lemma_strings,
     load_saved_run,
     merge_topic,
     promote_topic,
+    propose_label,
     save_run,
     topic_code_overlap,
     topic_map_chart,
     topic_sizes_chart,
     topics_frame,
     uncovered_units,
+    units_to_explore,
     write_codebook_version,
 )
 
@@ -336,7 +343,10 @@ def test_promote_topic_writes_a_valid_new_codebook_version(fast_result, tmp_path
     assert new.version == "4" and cb.version == "3"
     code = new.get("financien")
     row = fast_result.topic_row(topic)
-    assert code.keywords == row["keywords"][:5] and code.examples == row["representative_texts"]
+    # only keyphrases specific to the topic become triggers; the 3 most typical answers examples
+    assert code.keywords == distinctive_keywords(fast_result, topic)
+    assert set(code.keywords) <= set(row["keywords"])
+    assert code.examples == row["representative_texts"][:3]
     assert new.parent_of("financien") == "jeugd"
     assert parse_codebook(new.to_yaml()).code_ids == new.code_ids
     written = write_codebook_version(new, path)
@@ -353,6 +363,26 @@ def test_promote_topic_writes_a_valid_new_codebook_version(fast_result, tmp_path
         promote_topic(cb, fast_result, topic, "x", "X", parent="bestaat-niet")
     with pytest.raises(CodebookError, match=r"\[C012\]"):
         promote_topic(cb, fast_result, topic, "leeg", "  ")
+
+
+def test_promoted_topic_gets_a_readable_label_definition_and_specific_keywords(fast_result):
+    topic = _majority(fast_result, "personeel")
+    row = fast_result.topic_row(topic)
+    label = propose_label(fast_result, topic)
+    assert label != row["label"] and "," not in label and label[0].isupper()
+    assert label.lower() in " ".join(row["representative_texts"]).lower()  # as written there
+    assert label.lower()[:4] in definition_draft(fast_result, topic, label).lower()
+    kept = distinctive_keywords(fast_result, topic, min_precision=0.6)
+    texts = fast_result.doc_map.assign(lemmas=lemma_strings(fast_result.doc_map["text"].tolist()))
+    for kw in kept:  # each kept keyword: most answers that have it are in the topic
+        has = texts["lemmas"].map(lambda s, kw=kw: f" {kw} " in f" {s} ")
+        assert (texts[has]["topic"] == topic).mean() >= 0.6
+    # a word every answer has is never a trigger
+    generic = fast_result.topics.copy()
+    generic["keywords"] = generic["keywords"].map(lambda ks: ["de", *ks])
+    run = TopicResult(fast_result.assignments, generic, {}, {}, fast_result.doc_map)
+    assert "de" not in distinctive_keywords(run, topic)
+    assert distinctive_keywords(TopicResult(run.assignments, generic, {}, {}), topic) == []
 
 
 def test_merge_topic_adds_keywords_and_examples_once(fast_result):
@@ -567,3 +597,30 @@ def test_fit_question_only_uncovered_leaves_out_coded_units(tmp_path):
         str(u) for u in personeel
     }
     assert missing.params["only_uncovered"] and missing.params["question"] == "Q58"
+
+
+def test_units_to_explore_by_nobody_or_one_coder(tmp_path):
+    """Themes in the answers nobody (or: not this coder) has coded yet; empty when all are."""
+    from textanalysis.ingest import ingest_file
+    from textanalysis.store import Store
+
+    texts, _, _ = _answers()
+    export = tmp_path / "export.csv"
+    pd.DataFrame({"resp": [f"R{i:03d}" for i in range(len(texts))], "q58": texts}).to_csv(
+        export, index=False
+    )
+    with Store(tmp_path / "q.db") as store:
+        store.import_result(ingest_file(export, "resp", {"Q58": "q58"}), "peiling", "2022")
+        ids = store.units("peiling", "Q58", "2022", substantive=True)["unit_id"].tolist()
+        store.record_decision(ids[0], "personeel", "anna")
+        store.record_decision(ids[1], "personeel", "bert", decision="rejected")
+
+        def left(who):
+            return units_to_explore(store, "peiling", "Q58", "2022", not_coded_by=who)
+
+        assert left(None)["unit_id"].tolist() == ids
+        assert left(NOBODY)["unit_id"].tolist() == ids[2:]  # a rejection counts as coded
+        assert left("anna")["unit_id"].tolist() == [ids[1], *ids[2:]]
+        for u in ids:
+            store.record_decision(u, "personeel", "anna")
+        assert left("anna").empty and len(left("bert")) == len(ids) - 1

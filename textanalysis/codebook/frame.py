@@ -174,6 +174,7 @@ def _commit(
     rows: Sequence[dict[str, Any]] = (),
     flag: tuple[list[int], str, str] | None = None,
     code_id: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> FrameChange:
     """Save the new version, then append its decisions and flags, then log the operation."""
     coder = str(coder or "").strip()
@@ -199,6 +200,7 @@ def _commit(
             "decisions": n,
             "flagged": flagged,
             "units": units,
+            **(extra or {}),
         },
     )
     return FrameChange(
@@ -404,6 +406,7 @@ def split(
         rows=rows,
         flag=(units, SPLIT_REASON + code_id, note),
         code_id=code_id,
+        extra={"split": code_id, "into": ids},
     )
 
 
@@ -459,7 +462,8 @@ def split_review(
     store: Any, survey: str, question: str, code_id: str | None = None, wave: str | None = None
 ) -> pd.DataFrame:
     """Open review flags of splits (of ``code_id``, else of any code): the columns of
-    ``Store.units_needing_review`` plus ``was`` (the split code) and ``text``."""
+    ``Store.units_needing_review`` plus ``was`` (the split code), ``into`` (the codes it was
+    split into, a list; from the latest split of ``was``) and ``text``."""
     flags = store.units_needing_review(survey, question, wave)
     flags = flags[flags["reason"].astype(str).str.startswith(SPLIT_REASON)].copy()
     flags["was"] = flags["reason"].str[len(SPLIT_REASON) :]
@@ -468,6 +472,12 @@ def split_review(
     texts = store.units(survey, question, wave, unit_ids=flags["unit_id"].tolist())
     by_id = dict(zip(texts["unit_id"], texts["text"], strict=True))
     flags["text"] = [by_id.get(int(u), "") for u in flags["unit_id"]]
+    into = {
+        str(r.params.get("split")): list(r.params.get("into") or [])
+        for r in store.runs(RUN_KIND).itertuples()
+        if r.params.get("operation") == "split" and r.params.get("question") == question
+    }
+    flags["into"] = [into.get(str(w), []) for w in flags["was"]]
     return flags.reset_index(drop=True)
 
 

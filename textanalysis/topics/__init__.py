@@ -25,9 +25,12 @@ from .charts import topic_map_chart, topic_sizes_chart
 from .codes import (  # bump_version: the one in codebook.edit
     best_code_per_topic,
     bump_version,
+    definition_draft,
     describe_overlap,
+    distinctive_keywords,
     merge_topic,
     promote_topic,
+    propose_label,
     topic_code_overlap,
     write_codebook_version,
 )
@@ -53,7 +56,14 @@ from .result import (
     assignments_frame,
     topics_frame,
 )
-from .runs import load_saved_run, result_from_dict, result_to_dict, save_run
+from .runs import (
+    NOBODY,
+    load_saved_run,
+    result_from_dict,
+    result_to_dict,
+    save_run,
+    units_to_explore,
+)
 from .text import dutch_stop_words, lemma_strings, non_answer_reason, pipeline_key
 
 __all__ = [
@@ -62,6 +72,7 @@ __all__ = [
     "DEFAULT_STOP_WORDS_EXTRA",
     "LemmaAnalyzer",
     "MIN_ANSWERS",
+    "NOBODY",
     "NO_ANSWER_LABEL",
     "NO_ANSWER_TOPIC",
     "OUTLIER_LABEL",
@@ -72,7 +83,9 @@ __all__ = [
     "best_code_per_topic",
     "default_min_topic_size",
     "default_n_topics",
+    "definition_draft",
     "describe_overlap",
+    "distinctive_keywords",
     "dutch_stop_words",
     "fit_question",
     "fit_topics",
@@ -82,6 +95,7 @@ __all__ = [
     "non_answer_reason",
     "pipeline_key",
     "promote_topic",
+    "propose_label",
     "read_answers_csv",
     "result_from_dict",
     "result_to_dict",
@@ -92,5 +106,6 @@ __all__ = [
     "topic_sizes_chart",
     "topics_frame",
     "uncovered_units",
+    "units_to_explore",
     "write_codebook_version",
 ]

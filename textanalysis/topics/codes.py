@@ -108,6 +108,113 @@ def _revalidate(data: dict[str, Any], source: str) -> Codebook:
     return parse_codebook(Codebook.model_validate(parsed.to_dict()).to_yaml(), source=source)
 
 
+def _lemma_tokens(texts: list[str], cache=None) -> list[list[str]]:
+    """Lemmas per text as :func:`lemma_strings` makes them (``|`` between phrases)."""
+    from .text import lemma_strings
+
+    return [s.split() for s in lemma_strings(texts, cache=cache)]
+
+
+def _has_phrase(tokens: list[str], words: list[str]) -> bool:
+    n = len(words)
+    return any(tokens[i : i + n] == words for i in range(len(tokens) - n + 1))
+
+
+def distinctive_keywords(
+    result: TopicResult,
+    topic: int,
+    *,
+    n_keywords: int = 5,
+    min_precision: float = 0.6,
+    min_answers: int = 2,
+    cache=None,
+) -> list[str]:
+    """The topic's keyphrases that are specific to it, to use as a code's keyword triggers.
+
+    Of the run's answers containing a keyphrase (by lemma), at least ``min_precision`` must
+    belong to the topic, and at least ``min_answers`` of the topic's answers must contain it:
+    a keyword rule with it then fires mostly on answers like the topic's. Generic words that
+    c-TF-IDF still ranks high ("nieuw", "wijk") fire everywhere and are left out; the list may
+    be empty (then the code is suggested by its label, definition and examples only). Without
+    the run's answer texts (``doc_map``) no keyword is kept.
+    """
+    row = result.topic_row(topic)
+    docs = result.doc_map
+    if docs.empty or "text" not in docs:
+        return []
+    lemmas = _lemma_tokens(docs["text"].astype(str).tolist(), cache)
+    in_topic = (docs["topic"].astype(int) == int(topic)).tolist()
+    need = min(min_answers, sum(in_topic))
+    kept: list[str] = []
+    for kw in row["keywords"]:
+        words = str(kw).split()
+        has = [_has_phrase(t, words) for t in lemmas]
+        hits = sum(has)
+        mine = sum(h and m for h, m in zip(has, in_topic, strict=True))
+        if hits and mine >= need and mine / hits >= min_precision:
+            kept.append(str(kw))
+        if len(kept) == n_keywords:
+            break
+    return kept
+
+
+def propose_label(result: TopicResult, topic: int, *, cache=None, max_chars: int = 60) -> str:
+    """A short Dutch label for a topic, from its most typical answers (not its keyword list).
+
+    The keyphrase (c-TF-IDF order, among the first 10) found in most of the representative
+    answers wins; a longer phrase containing it that is found as often is preferred ("nieuwe
+    huisarts" over "huisarts"). It is written as in the first typical answer that has it,
+    with a capital: "Nieuwe huisarts". Without any: the first keyphrase, else "Thema N".
+    """
+    row = result.topic_row(topic)
+    keywords = [str(k) for k in row["keywords"]][:10]
+    reps = [str(t) for t in row.get("representative_texts", [])]
+    if not keywords:
+        return f"Thema {topic}"
+    rep_lemmas = _lemma_tokens(reps, cache) if reps else []
+    cover = {k: sum(_has_phrase(t, k.split()) for t in rep_lemmas) for k in keywords}
+    best = max(keywords, key=lambda k: (cover[k], -keywords.index(k)))
+    longer = [
+        k for k in keywords if k != best and cover[k] == cover[best] and f" {best} " in f" {k} "
+    ]
+    if longer:
+        best = longer[0]
+    label = _as_written(best, reps, cache) if cover[best] else best
+    label = label.strip()[:max_chars].strip()
+    return label[:1].upper() + label[1:] if label else f"Thema {topic}"
+
+
+def _as_written(phrase: str, texts: list[str], cache=None) -> str:
+    """``phrase`` (lemmas) as it is written in the first of ``texts`` that has it."""
+    from .. import nlp
+
+    words = phrase.split()
+    for text, doc in zip(texts, nlp.process(texts, cache=cache), strict=True):
+        toks = [t for t in doc if not t.is_space]
+        lemmas = [
+            "|" if t.is_punct or not any(ch.isalnum() for ch in t.text) else
+            (t.lemma_ or t.text).lower()
+            for t in toks
+        ]  # fmt: skip
+        for i in range(len(toks) - len(words) + 1):
+            if lemmas[i : i + len(words)] == words:
+                last = toks[i + len(words) - 1]
+                return text[toks[i].idx : last.idx + len(last.text)]
+    return phrase
+
+
+def definition_draft(result: TopicResult, topic: int, label: str) -> str:
+    """A Dutch definition draft for a promoted topic, to edit before saving."""
+    row = result.topic_row(topic)
+    words = ", ".join(str(k) for k in row["keywords"][:5])
+    what = label[:1].lower() + label[1:] if label[1:2].islower() else label
+    return (
+        f"Het antwoord noemt {what.strip()} of iets wat daar direct bij hoort. "
+        f"(Voorstel uit thema {topic}: {int(row['size'])} antwoorden; kenmerkende woorden: "
+        f"{words}.)"
+    )
+
+
 def promote_topic(
     codebook: Codebook,
     result: TopicResult,
@@ -117,13 +224,20 @@ def promote_topic(
     parent: str | None = None,
     *,
     n_keywords: int = 5,
+    definition: str | None = None,
+    keywords: list[str] | None = None,
+    cache=None,
 ) -> Codebook:
     """A new codebook version with a code made from ``topic``.
 
-    The code gets ``label``, the topic's top keyphrases as keywords and its representative
-    answers (verbatim) as examples; it goes at the top level or under ``parent``.
+    The code gets ``label`` (:func:`propose_label` proposes one), ``definition`` (see
+    :func:`definition_draft`), as keywords only the topic's keyphrases specific to it
+    (``keywords``, else :func:`distinctive_keywords`; possibly none) and its (up to 3) most
+    typical answers (verbatim) as examples; it goes at the top level or under ``parent``.
     """
     row = result.topic_row(topic)
+    if keywords is None:
+        keywords = distinctive_keywords(result, topic, n_keywords=n_keywords, cache=cache)
     if code_id in codebook.code_ids:
         raise TopicsError(
             Errors.T009,
@@ -135,9 +249,11 @@ def promote_topic(
     new_code = {
         "id": code_id,
         "label": label,
-        "keywords": list(row["keywords"][:n_keywords]),
-        "examples": list(row["representative_texts"]),
+        "description": (definition or "").strip() or None,
+        "keywords": list(keywords[:n_keywords]),
+        "examples": list(row["representative_texts"])[:3],
     }
+    new_code = {k: v for k, v in new_code.items() if v is not None}
     data = codebook.to_dict()
     if parent is None:
         data["codes"].append(new_code)

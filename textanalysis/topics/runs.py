@@ -69,3 +69,25 @@ def load_saved_run(store, run_id: int) -> TopicResult:
 
 def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
+
+
+# --------------------------------------------------------------------------------------
+# Which answers to look for themes in
+# --------------------------------------------------------------------------------------
+NOBODY = "*"  # ``not_coded_by``: answers no coder has decided on yet
+
+
+def units_to_explore(
+    store, survey: str, question: str, wave: str | None = None, *, not_coded_by: str | None = None
+) -> pd.DataFrame:
+    """The substantive answers of a stored question to look for themes in: all of them
+    (``not_coded_by=None``), those no coder has coded yet (:data:`NOBODY`), or those coder
+    ``not_coded_by`` has not coded yet. An answer counts as coded by a coder once they
+    recorded any decision on it (a code, or "no code applies"). May be empty: check before
+    fitting (fewer than ``MIN_ANSWERS`` is [T004])."""
+    units = store.units(survey, question, wave, substantive=True)
+    if not_coded_by is None:
+        return units
+    coder = None if not_coded_by == NOBODY else not_coded_by
+    done = store.decisions(survey=survey, question=question, wave=wave, coder=coder)
+    return units[~units["unit_id"].isin(set(done["unit_id"]))].copy()
