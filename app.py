@@ -30,6 +30,12 @@ PAGES = [
     ),
     st.Page("app_pages/coderen.py", title="Coderen", icon=":material/edit:", url_path="coderen"),
     st.Page(
+        "app_pages/zoeken.py",
+        title="Zoeken en coderen",
+        icon=":material/manage_search:",
+        url_path="zoeken",
+    ),
+    st.Page(
         "app_pages/codeboek.py", title="Codeboek", icon=":material/menu_book:", url_path="codeboek"
     ),
     st.Page(

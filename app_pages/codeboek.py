@@ -9,9 +9,24 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis.codebook import edit_code, parse_codebook, refi
+from textanalysis.codebook import edit_code, frame, parse_codebook, refi
+from textanalysis.codebook.edit import code_id_from_label
 from textanalysis.coding import check_suggestions, training_data
 from textanalysis.errors import TextAnalysisError
+
+MSG = "cb_msg"  # the outcome of a codeframe operation, shown after the rerun
+OPERATION_NL = {
+    "add-code": "Code toegevoegd",
+    "rename": "Code hernoemd",
+    "move": "Code verplaatst",
+    "merge": "Codes samengevoegd",
+    "split": "Code gesplitst",
+    "delete": "Code verwijderd",
+}
+IN_USE = (
+    "Deze code wordt nog gebruikt en is niet verwijderd. Kies bij 'Antwoorden eerst overzetten "
+    "naar' een andere code (dat is samenvoegen), of voeg de code samen met een andere"
+)
 
 st.title("Codeboek")
 store = C.get_store()
@@ -19,6 +34,60 @@ scope = C.pick_question("cb")
 if scope is None:
     st.stop()
 survey, wave, question = scope
+if msg := st.session_state.pop(MSG, None):
+    st.success(msg)
+
+
+def frame_op(what: str, run) -> None:
+    """Run a codeframe operation (``codebook.frame``) as the coder: a new codebook version
+    with the decisions carried along; the outcome is shown after a rerun, an error in Dutch."""
+    who = C.require_coder()
+    if not who:
+        return
+    try:
+        change = run(who)
+    except TextAnalysisError as exc:
+        C.toon_fout(exc, IN_USE if exc.code == "C073" else what)
+        return
+    text = (
+        f"{OPERATION_NL.get(change.operation, change.operation)}: codeboek versie "
+        f"{change.codebook.version} ({change.version}) opgeslagen"
+    )
+    if change.units:
+        text += f"; de codes van {len(change.units)} antwoord(en) zijn meegenomen"
+    if change.flagged:
+        text += f"; {change.flagged} antwoord(en) staan klaar om toe te wijzen (hieronder)"
+    st.session_state[MSG] = text + "."
+    st.rerun()
+
+
+def first_code_form(parents: list[str], labels: dict[str, str], key: str) -> None:
+    """Label, optional definition and parent: a new code via ``frame.add_code``."""
+    with st.form(key, clear_on_submit=True):
+        label = st.text_input("Label", key=f"{key}_label")
+        definition = st.text_area("Definitie (mag leeg)", key=f"{key}_definition")
+        parent = st.selectbox(
+            "Onder",
+            [None, *parents],
+            format_func=lambda c: "(bovenste niveau)" if c is None else labels[c],
+            key=f"{key}_parent",
+        )
+        code_id = st.text_input("Code-id (mag leeg: wordt gemaakt van het label)", key=f"{key}_id")
+        if st.form_submit_button("Code toevoegen", type="primary"):
+            frame_op(
+                "Code niet toegevoegd",
+                lambda who: frame.add_code(
+                    store,
+                    survey,
+                    question,
+                    label,
+                    coder=who,
+                    code_id=code_id.strip() or None,
+                    definition=definition.strip() or None,
+                    parent=parent,
+                ),  # fmt: skip
+            )
+
 
 with st.expander("Codeboek uploaden (YAML of REFI-QDA .qdc)"):
     up = st.file_uploader("Bestand", type=["yaml", "yml", "qdc"], key="cb_upload")
@@ -41,8 +110,13 @@ with st.expander("Codeboek uploaden (YAML of REFI-QDA .qdc)"):
         except TextAnalysisError as exc:
             C.toon_fout(exc, "Dit codeboek is niet geldig")
 
-codebook = C.codebook_for(question)
+codebook = frame.current_codebook(store, survey, question)
 if codebook is None:
+    st.info(
+        f"Er is nog geen codeboek voor {question}. Maak hier de codes aan (geen YAML nodig), "
+        "of upload een codeboek hierboven."
+    )
+    first_code_form([], {}, "cb_first")
     st.stop()
 labels = codebook.labels()
 versions = store.codebooks(question)
@@ -122,7 +196,7 @@ with c2:
         st.dataframe(fn[["text", "score"]], hide_index=True)
 
 with st.form(f"cb_edit_{code_id}"):
-    label = st.text_input("Label", code.label)
+    label = st.text_input("Label", code.label, key=f"cb_edit_label_{code_id}")
     description = st.text_area("Definitie", code.description or "")
     i1, i2 = st.columns(2)
     include = i1.text_area("Wel (include)", code.include or "")
@@ -146,27 +220,123 @@ with st.form(f"cb_edit_{code_id}"):
         else:
             st.success(f"Versie {new.version} ({version}) opgeslagen.")
 
-with st.expander("Nieuwe code toevoegen"), st.form("cb_new"):
-    new_id = st.text_input("Code-id (kort, vast; beslissingen verwijzen ernaar)", key="cb_new_id")
-    new_label = st.text_input("Label", key="cb_new_label")
-    new_parent = st.selectbox(
+st.subheader("Codes toevoegen en ordenen")
+st.caption(
+    "Elke wijziging is een nieuwe codeboekversie; de beslissingen gaan mee als nieuwe "
+    "beslissingen (niets wordt overschreven), zodat tellingen van eerdere versies gelijk blijven."
+)
+ids = codebook.code_ids
+label_of = lambda c: f"{labels[c]} ({c})"  # noqa: E731
+t_add, t_ren, t_mov, t_mer, t_spl, t_del = st.tabs(
+    ["Toevoegen", "Hernoemen", "Verplaatsen", "Samenvoegen", "Splitsen", "Verwijderen"]
+)
+with t_add:
+    first_code_form(ids, labels, "cb_new")
+with t_ren, st.form("cb_rename"):
+    code_r = st.selectbox("Code", ids, format_func=label_of, key="cb_ren_code")
+    new_label = st.text_input("Nieuw label (mag leeg)", key="cb_ren_label")
+    new_id = st.text_input("Nieuw code-id (mag leeg)", key="cb_ren_id")
+    if st.form_submit_button("Hernoemen"):
+        frame_op(
+            "Niet hernoemd",
+            lambda who: frame.rename(
+                store,
+                survey,
+                question,
+                code_r,
+                coder=who,
+                new_id=new_id.strip() or None,
+                label=new_label.strip() or None,
+            ),  # fmt: skip
+        )
+with t_mov, st.form("cb_move"):
+    code_m = st.selectbox("Code", ids, format_func=label_of, key="cb_mov_code")
+    parent_m = st.selectbox(
         "Onder",
-        [None, *codebook.code_ids],
-        format_func=lambda c: "(bovenste niveau)" if c is None else labels[c],
-        key="cb_new_parent",
+        [None, *ids],
+        format_func=lambda c: "(bovenste niveau)" if c is None else label_of(c),
+        key="cb_mov_parent",
     )
-    if st.form_submit_button("Toevoegen"):
-        try:
-            new = edit_code(
-                codebook,
-                None,
-                {"id": new_id.strip(), "label": new_label.strip()},
-                parent=new_parent,
-            )
-            version = store.save_codebook(new, question=question)
-        except TextAnalysisError as exc:
-            C.toon_fout(exc, "Niet toegevoegd")
-        else:
-            st.success(
-                f"Code '{new_id.strip()}' toegevoegd; versie {new.version} ({version}) opgeslagen."
-            )
+    if st.form_submit_button("Verplaatsen"):
+        frame_op(
+            "Niet verplaatst",
+            lambda who: frame.move(store, survey, question, code_m, parent_m, coder=who),
+        )
+with t_mer, st.form("cb_merge"):
+    st.caption("Alle antwoorden met code A krijgen code B; A verdwijnt uit het codeboek.")
+    code_a = st.selectbox("Code A (verdwijnt)", ids, format_func=label_of, key="cb_mer_a")
+    code_b = st.selectbox("Samenvoegen in code B", ids, format_func=label_of, key="cb_mer_b")
+    if st.form_submit_button("Samenvoegen"):
+        frame_op(
+            "Niet samengevoegd",
+            lambda who: frame.merge(store, survey, question, code_a, code_b, coder=who),
+        )
+with t_spl, st.form("cb_split"):
+    st.caption(
+        "Code A wordt twee nieuwe codes B en C. De antwoorden met A komen op een lijst waarop u "
+        "per antwoord kiest: B of C."
+    )
+    code_s = st.selectbox("Code A", ids, format_func=label_of, key="cb_spl_code")
+    s1, s2 = st.columns(2)
+    label_b = s1.text_input("Label van B", key="cb_spl_b")
+    label_c = s2.text_input("Label van C", key="cb_spl_c")
+    if st.form_submit_button("Splitsen"):
+        taken = [*ids]
+        into = []
+        for lab in (label_b.strip(), label_c.strip()):
+            new = code_id_from_label(lab, taken) if lab else ""
+            taken.append(new)
+            into.append((new, lab or None))
+        frame_op(
+            "Niet gesplitst",
+            lambda who: frame.split(store, survey, question, code_s, into, coder=who),
+        )
+with t_del, st.form("cb_delete"):
+    code_d = st.selectbox("Code", ids, format_func=label_of, key="cb_del_code")
+    into_d = st.selectbox(
+        "Antwoorden eerst overzetten naar",
+        [None, *ids],
+        format_func=lambda c: (
+            "(niet: alleen als de code niet gebruikt wordt)" if c is None else label_of(c)
+        ),
+        key="cb_del_into",
+    )
+    if st.form_submit_button("Verwijderen"):
+        frame_op(
+            "Niet verwijderd",
+            lambda who: frame.delete(store, survey, question, code_d, coder=who, into=into_d),
+        )
+
+review = frame.split_review(store, survey, question, wave=wave)
+if not review.empty:
+    st.subheader(f"Gesplitste codes toewijzen ({len(review)} antwoorden)")
+    for was, group in review.groupby("was", sort=True):
+        targets = [c for c in group["into"].iloc[0] if c in labels]
+        st.markdown(f"**Was: {C.md_escape(was)}**, kies per antwoord de nieuwe code.")
+        with st.form(f"cb_review_{was}"):
+            choices = {}
+            for r in group.head(50).itertuples():
+                choices[int(r.unit_id)] = st.radio(
+                    C.md_escape(r.text),
+                    [*targets, "beide", "geen van beide"],
+                    index=None,
+                    horizontal=True,
+                    format_func=lambda c: labels.get(c, c),
+                    key=f"cb_review_{was}_{int(r.unit_id)}",
+                )
+            if st.form_submit_button("Toewijzen"):
+                who = C.require_coder()
+                if who:
+                    n = 0
+                    for unit, pick in choices.items():
+                        if pick is None:
+                            continue
+                        codes = (
+                            targets
+                            if pick == "beide"
+                            else ([] if pick == "geen van beide" else [pick])
+                        )
+                        n += 1
+                        frame.assign_split(store, [unit], str(was), codes, coder=who)
+                    st.session_state[MSG] = f"{n} antwoord(en) toegewezen."
+                    st.rerun()

@@ -97,7 +97,7 @@ def test_codeboek_edit_saves_a_new_valid_version(demo_db):
     code_id = at.selectbox(key="cb_code").value
     with Store(str(demo_db)) as store:
         before = len(store.codebooks("Q58"))
-    at.text_input[-3].input("Nieuw label")  # the form's label field (after the add-code fields)
+    at.text_input(key=f"cb_edit_label_{code_id}").input("Nieuw label")
     label_inputs = [t for t in at.text_input if t.value == "Nieuw label"]
     assert label_inputs
     at.text_area[3].input("wijkgericht\nbuurtteam")  # keywords
