@@ -18,6 +18,7 @@ PAGES = {
     "start": "textanalysis",
     "importeren": "Importeren",
     "coderen": "Coderen",
+    "zoeken": "Zoeken en coderen",
     "codeboek": "Codeboek",
     "themas": "Thema's ontdekken",
     "resultaten": "Resultaten",
@@ -66,7 +67,7 @@ def test_empty_database_pages_explain_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTANALYSIS_DB", str(tmp_path / "leeg.db"))
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    for page in ("coderen", "resultaten", "codeboek", "themas", "betrouwbaarheid"):
+    for page in ("coderen", "zoeken", "resultaten", "codeboek", "themas", "betrouwbaarheid"):
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert any("Importeren" in i.value or "naam" in i.value for i in [*at.info, *at.warning]), (
