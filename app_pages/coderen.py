@@ -145,7 +145,8 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     except Exception as exc:  # noqa: BLE001 - shown, nothing lost: the transaction rolled back
         st.session_state["cod_msg"] = ("error", C.fout_tekst(exc, "Opslaan lukte niet"))
         return
-    st.session_state["cod_msg"] = ("ok", f"{len(rows)} beslissing(en) opgeslagen.")
+    # no toast: the next answer and the progress counter say it was stored (a toast per
+    # click costs the browser more than the answer itself)
     st.session_state.setdefault(HIST, []).append(uid)
     st.session_state[CUR] = next_uid
     st.session_state["cod_pinned"] = False
@@ -212,9 +213,9 @@ def _await_model() -> None:
     text = "Suggesties worden voorbereid ..."
     if done_total and done_total[1]:
         text = (
-            f"Suggesties worden voorbereid: {done_total[0]} van {done_total[1]} antwoorden "
+            f"Suggesties worden voorbereid: {done_total[0]:,} van {done_total[1]:,} antwoorden "
             "ingelezen (alleen de eerste keer)."
-        )
+        ).replace(",", ".")  # Dutch thousands: 10.000
     st.caption(text)
 
 
