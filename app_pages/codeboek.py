@@ -12,7 +12,7 @@ from app_pages import common as C
 from textanalysis.codebook import edit_code, frame, parse_codebook, refi
 from textanalysis.codebook.edit import code_id_from_label
 from textanalysis.coding import check_suggestions, training_data
-from textanalysis.errors import TextAnalysisError
+from textanalysis.errors import CodeInUseError, TextAnalysisError
 
 MSG = "cb_msg"  # the outcome of a codeframe operation, shown after the rerun
 OPERATION_NL = {
@@ -29,11 +29,7 @@ IN_USE = (
 )
 
 st.title("Codeboek")
-store = C.get_store()
-scope = C.pick_question("cb")
-if scope is None:
-    st.stop()
-survey, wave, question = scope
+store, survey, wave, question = C.page_scope("cb")
 if msg := st.session_state.pop(MSG, None):
     st.success(msg)
 
@@ -46,8 +42,11 @@ def frame_op(what: str, run) -> None:
         return
     try:
         change = run(who)
+    except CodeInUseError as exc:
+        C.toon_fout(exc, IN_USE)
+        return
     except TextAnalysisError as exc:
-        C.toon_fout(exc, IN_USE if exc.code == "C073" else what)
+        C.toon_fout(exc, what)
         return
     text = (
         f"{OPERATION_NL.get(change.operation, change.operation)}: codeboek versie "

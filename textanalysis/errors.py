@@ -127,6 +127,10 @@ class AppError(TextAnalysisError):
     """Who may do what in the app and the CLI: reserved coder names, team logins."""
 
 
+class CodeInUseError(CodebookError):
+    """A code that coders still use cannot be deleted; the app explains how to reassign it."""
+
+
 class ImportChangeError(IngestError):
     """A re-import whose answers differ from the stored ones; ``report`` holds the details
     (a :class:`textanalysis.store.ChangeReport`) so the app can show them."""

@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import CodebookError, Errors, StoreError
+from ..errors import CodebookError, CodeInUseError, Errors, StoreError
 from .edit import (
     attach,
     check_question,
@@ -436,7 +436,7 @@ def delete(
     last = _last_decisions(store, question, [code_id])
     used = last[last["decision"] == "applied"]
     if len(used):
-        raise CodebookError(
+        raise CodeInUseError(
             Errors.C073,
             code_id=code_id,
             n=len(used),
