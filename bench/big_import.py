@@ -14,7 +14,9 @@ peak RSS (``os.wait4`` rusage of that process):
    (exit 2 with [I026]; the database is unchanged),
 4. the same copy with ``--on-change replace``.
 
-Target (issue 13's "Done when"): every run under 60 s and 1 GB.
+Target (issue 13's "Done when"): every run under 60 s and 1 GB. One import takes at most
+``MAX_ANSWER_CELLS`` non-empty answer cells ([I049]); the limit and each file's count are
+printed, and a file over the limit shows the refusal (exit 2) instead of an import.
 
     .venv/bin/python bench/big_import.py [--format csv,xlsx] [--mb 19.5] [--dir DIR] [--keep]
 """
@@ -194,6 +196,11 @@ def rows_for(fmt: str, target_mb: float, workdir: Path) -> int:
     return int(target_mb * 1e6 / per_row)
 
 
+def answer_cells(n: int) -> int:
+    """Non-empty cells in the question columns of the first ``n`` rows (what [I049] counts)."""
+    return sum(1 for row in rows(n) for cell in row[3:] if cell.strip())
+
+
 def run(args: list[str]) -> tuple[float, float, float, int, str]:
     """Run the CLI; -> (wall seconds, CPU seconds, peak RSS in MB, exit code, last line).
 
@@ -224,6 +231,10 @@ def main() -> int:
     workdir = Path(args.dir)
     workdir.mkdir(parents=True, exist_ok=True)
     cases = args.cases.split(",")
+    sys.path.insert(0, str(ROOT))
+    from textanalysis.ingest.tables import MAX_ANSWER_CELLS  # noqa: PLC0415
+
+    print(f"limit: {MAX_ANSWER_CELLS:,} non-empty answer cells per import ([I049])", flush=True)
     worst = 0.0, 0.0
     for fmt in args.format.split(","):
         n = rows_for(fmt, args.mb, workdir)
@@ -234,7 +245,8 @@ def main() -> int:
         db = workdir / f"big_{fmt}.db"
         db.unlink(missing_ok=True)
         print(
-            f"{fmt}: {src} {src.stat().st_size / 1e6:.1f} MB, {n:,} rows x 3 questions; "
+            f"{fmt}: {src} {src.stat().st_size / 1e6:.1f} MB, {n:,} rows x 3 questions "
+            f"({answer_cells(n):,} answer cells); "
             f"changed copy {changed.stat().st_size / 1e6:.1f} MB",
             flush=True,
         )

@@ -565,3 +565,44 @@ def test_app_import_page_shows_changes_and_offers_the_choice(db, monkeypatch):
     with Store(str(db)) as store:
         assert store.units("peiling", "Q1", "2022").text.iloc[0] == "Wachtlijsten jeugdzorg"
         assert len(store.units_needing_review("peiling")) == 1
+
+
+# --- bounded work: at most MAX_ANSWER_CELLS answers per import (CSV, .xlsx, .sav alike) ------
+
+CELLS = [("R1", "klein", "a"), ("R2", "groot", ""), ("R3", "klein", "b"), ("R4", "klein", "nvt")]
+CELLS += [("R5", "groot", "c"), ("R6", "klein", "  ")]  # 4 non-empty answer cells
+
+
+def _cells_file(tmp_path: Path, suffix: str) -> Path:
+    path = tmp_path / f"cells{suffix}"
+    if suffix == ".csv":
+        path.write_text("resp;klasse;Q1\n" + "".join(";".join(r) + "\n" for r in CELLS))
+    elif suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        wb.active.append(["resp", "klasse", "Q1"])
+        for r in CELLS:
+            wb.active.append(list(r))
+        wb.save(path)
+    else:
+        pyreadstat = pytest.importorskip("pyreadstat")
+        import pandas as pd
+
+        df = pd.DataFrame(CELLS, columns=["resp", "klasse", "Q1"])
+        pyreadstat.write_sav(df, str(path))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".sav"])
+def test_more_answer_cells_than_the_limit_are_refused_before_any_work(
+    db, tmp_path, monkeypatch, suffix
+):
+    path = _cells_file(tmp_path, suffix)
+    monkeypatch.setattr(ingest.tables, "MAX_ANSWER_CELLS", 3)
+    line = _refused(tmp_path, db, "I049", path.name, path.read_bytes())
+    # .xlsx stops while streaming rows; CSV and .sav are counted before splitting and masking.
+    found = "more than 3 (counted up to row 6)" if suffix == ".xlsx" else "4"
+    assert f"holds {found} non-empty answer cells in the chosen question columns ('Q1')" in line
+    assert "at most 3" in line and "Split the file by rows" in line
+    assert "fewer question columns per run" in line
+    monkeypatch.setattr(ingest.tables, "MAX_ANSWER_CELLS", 4)  # exactly the limit is accepted
+    assert ingest_file(path, "resp", {"Q1": "Q1"}).summary["respondents"] == 6

@@ -342,6 +342,11 @@ class Errors:
     I048 = ErrorCode(
         "Attribute column '{col}' has a reserved name ({reserved}). Rename the column in the file."
     )
+    I049 = ErrorCode(
+        "'{source}' holds {found} non-empty answer cells in the chosen question columns "
+        "({columns}); one import takes at most {limit:,}. Split the file by rows into parts of "
+        "at most {limit:,} answer cells, or import fewer question columns per run."
+    )
 
     # --- N: NLP -----------------------------------------------------------------------------
     N001 = ErrorCode(

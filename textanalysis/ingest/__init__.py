@@ -29,6 +29,9 @@ Documented handling of awkward input:
 * SPSS: user-missing values (Variable View > Missing) are read as empty, as SPSS does; on the
   id column that is refused with [I025] naming the definition ("value 999 is defined as
   user-missing for variable RESPNR").
+* One import takes at most ``MAX_ANSWER_CELLS`` non-empty cells in its question columns
+  ([I049]; split the file by rows or import fewer questions per run): .xlsx is counted while
+  streaming, CSV and .sav before splitting, masking or storing.
 * A selected cell longer than ``MAX_CELL_CHARS`` is an error: real answers are far shorter
   and such cells usually come from an unclosed quote that swallowed the rest of the file.
 

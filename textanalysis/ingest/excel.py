@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import Errors, IngestError
-from .tables import RawTable, cell_str, plural, unique_headers
+from . import tables
+from .tables import RawTable, cell_str, plural, refuse_answer_cells, unique_headers
 
 # Bounds for .xlsx (a zip of XML): what a real survey export never exceeds, so hostile or broken
 # files are refused before any work that grows with their claimed size.
@@ -132,12 +134,28 @@ def _pick_sheet(path: Path, wb: Any, sheet: str | None) -> tuple[Any, str | None
     return ws, note
 
 
-def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
+def _header_positions(header: dict[int, str], names: Sequence[str]) -> set[int]:
+    """Sheet columns (1-based) of ``names`` in the header row, matched as build_units does."""
+    heads = {c: v.replace("\ufeff", "").strip() for c, v in header.items()}
+    found: set[int] = set()
+    for name in names:
+        hits = [c for c, h in heads.items() if h == name] or [
+            c for c, h in heads.items() if h.casefold() == name.strip().casefold()
+        ]
+        if len(hits) == 1:
+            found.add(hits[0])
+    return found
+
+
+def _read_excel(
+    path: Path, data: bytes, sheet: str | None, answer_columns: Sequence[str] = ()
+) -> RawTable:
     """Read one sheet with bounded work: streamed (openpyxl read-only), only rows with data.
 
     Rows and columns that exist only as formatting cost nothing: the XML is streamed and only
     cells with a value are kept, so the work grows with the cells that hold data, never with
-    the sheet's claimed dimensions.
+    the sheet's claimed dimensions. Non-empty cells in ``answer_columns`` are counted while
+    streaming: past ``MAX_ANSWER_CELLS`` the sheet is refused at once ([I049]).
     """
     import openpyxl
     from openpyxl.utils import get_column_letter
@@ -178,6 +196,8 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
                     timedelta_formats=wb._timedelta_formats,
                 )
                 parser.uncached = []
+                counted: set[int] | None = None if answer_columns else set()  # None: no header yet
+                n_answers = 0
                 for r_idx, row in parser.parse():
                     for cell in row:
                         value = cell["value"]
@@ -186,6 +206,20 @@ def _read_excel(path: Path, data: bytes, sheet: str | None) -> RawTable:
                         cells.setdefault(r_idx, {})[cell["column"]] = cell_str(value)
                         if cell["data_type"] == "e":
                             errors.append(f"{get_column_letter(cell['column'])}{r_idx}")
+                    got = cells.get(r_idx)
+                    if not got:
+                        continue
+                    if counted is None:
+                        if any(v.strip() for v in got.values()):  # the header row
+                            counted = _header_positions(got, answer_columns)
+                    elif counted:
+                        n_answers += sum(1 for c in counted if got.get(c, "").strip())
+                        if n_answers > tables.MAX_ANSWER_CELLS:
+                            refuse_answer_cells(
+                                path.name,
+                                f"more than {tables.MAX_ANSWER_CELLS:,} (counted up to row {r_idx:,})",
+                                answer_columns,
+                            )
                 merged = list(parser.merged_cells.mergeCell) if parser.merged_cells else []
                 uncached = parser.uncached
         except IngestError:

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -27,8 +28,14 @@ from .tables import (
 )
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
-    """Read a CSV, Excel or SPSS export into a :class:`RawTable` of strings."""
+def read_table(
+    path: str | Path, sheet: str | None = None, answer_columns: Sequence[str] = ()
+) -> RawTable:
+    """Read a CSV, Excel or SPSS export into a :class:`RawTable` of strings.
+
+    ``answer_columns`` (the question columns of an import) lets the .xlsx reader refuse a
+    sheet with more than ``MAX_ANSWER_CELLS`` answers while streaming ([I049]); CSV and .sav
+    are counted by :func:`.build_units`, before any splitting, masking or storing."""
     path = Path(path)
     if not path.exists():
         raise IngestError(
@@ -57,7 +64,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     if suffix in CSV_SUFFIXES:
         raw = _read_csv(path, data)
     elif suffix in EXCEL_SUFFIXES:
-        raw = _read_excel(path, data, sheet)
+        raw = _read_excel(path, data, sheet, answer_columns)
     elif suffix in SPSS_SUFFIXES:
         raw = _read_sav(path)
     elif suffix == ".xls":

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Errors, IngestError
+from . import tables
 from .nonanswers import EXCEL_ERRORS, non_substantive_reason
 from .readers import read_table
 from .split import split_units
@@ -21,6 +22,7 @@ from .tables import (
     IngestResult,
     RawTable,
     plural,
+    refuse_answer_cells,
     rows_have,
     rows_text,
 )
@@ -147,6 +149,10 @@ def build_units(
             Errors.I008,
             source=source,
         )
+    # Bound the work before splitting, masking or storing (the .xlsx reader checks while streaming).
+    n_answers = sum(int(df[c].astype(str).str.strip().ne("").sum()) for c in q_cols.values())
+    if n_answers > tables.MAX_ANSWER_CELLS:
+        refuse_answer_cells(source, f"{n_answers:,}", list(q_cols.values()))
     selected = [id_col, *q_cols.values(), *a_cols]
     sub = df[selected].astype(str)
     for col in selected:
@@ -305,5 +311,5 @@ def ingest_file(
     duplicates: str = "most-complete",
 ) -> IngestResult:
     """Read a survey export and turn it into answer units in one step."""
-    raw = read_table(path, sheet=sheet)
+    raw = read_table(path, sheet=sheet, answer_columns=list(questions.values()))
     return build_units(raw, id_column, questions, attributes, duplicates=duplicates)
