@@ -148,7 +148,9 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     # no toast: the next answer and the progress counter say it was stored (a toast per
     # click costs the browser more than the answer itself)
     st.session_state.setdefault(HIST, []).append(uid)
-    st.session_state[CUR] = next_uid
+    # active learning: the most informative open answer under the newest model (the panel
+    # takes the first open one of its queue), else the next open one in the order shown
+    st.session_state[CUR] = None if order == "actief leren" else next_uid
     st.session_state["cod_pinned"] = False
     st.session_state["cod_finished"] = next_uid is None
     trainer.maybe_retrain(key, trainer.note(key), _fit)

@@ -266,7 +266,8 @@ def wait_suggestions(page, unit: str | None = None) -> dict:
     """Wait until the answer (another one than ``unit``) shows its top suggestions."""
     page.wait_for_function(
         "(u) => { const a = document.querySelector('.ta-answer'); if (!a || a.dataset.unit === u) return false;"
-        ' return document.querySelector(`[class*="st-key-cod_cb_${a.dataset.unit}_"]`) !== null; }',
+        " const b = [...document.querySelectorAll('button')].find(x => x.innerText.startsWith('Bevestigen'));"
+        ' return !!b && document.querySelector(`[class*="st-key-cod_cb_${a.dataset.unit}_"]`) !== null; }',
         arg=unit,
         timeout=TIMEOUT,
     )
