@@ -74,6 +74,7 @@ def _register() -> None:
 
 # Modules under textanalysis/cli/ that define commands (keep alphabetical).
 _COMMAND_MODULES: list[str] = [
+    "assign",
     "bulk",
     "catalogue",
     "codebook",
