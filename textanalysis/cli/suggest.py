@@ -50,7 +50,8 @@ def suggest_command(codebook, answers, train, out, db, survey, question, wave, c
     CSV mode: --codebook --answers [--train] --out. Store mode: --survey --question [--wave]
     [--coder] [--codebook] [--out] on the database: the suggestions Coderen shows, learned from
     the confirmed codes so far; kept as a run in the database, and written to --out if given."""
-    from ..suggest.commands import check_suggest_args, run_suggest, run_suggest_store
+    from ..coding.stored import run_suggest_store
+    from ..suggest.commands import check_suggest_args, run_suggest
 
     if check_suggest_args(codebook, answers, train, out, survey, question) == "csv":
         table = run_suggest(codebook, answers, out, train)

@@ -19,7 +19,7 @@ from .io import check_target_precision, read_answers, read_gold, read_train
 SUGGEST_COLUMNS = ["id", "code", "score", "suggested", "source", "evidence"]
 
 
-def _write(df: pd.DataFrame, out: str | Path) -> None:
+def write_output(df: pd.DataFrame, out: str | Path) -> None:
     try:
         write_csv(df, out)  # formula-looking cells neutralised, as in every CSV the tool writes
     except OSError as exc:
@@ -30,7 +30,7 @@ def _write(df: pd.DataFrame, out: str | Path) -> None:
         ) from None
 
 
-def _check_out(out: str | Path | None) -> None:
+def check_output(out: str | Path | None) -> None:
     """[G014] before any work, and before any database write, when OUT's folder is missing."""
     if out:
         check_out(out, SuggestError, Errors.G014)
@@ -49,13 +49,13 @@ def run_suggest(
     codebook: str, answers: str, out: str, train: str | None = None, top_k: int = 5
 ) -> pd.DataFrame:
     """Suggestions for every answer: the ``top_k`` best codes (all if fewer) plus every suggested one."""
-    _check_out(out)
+    check_output(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb) if train else None
     model = _fit(cb, tr, ans["text"].tolist())
     table = model.suggest(ans["text"].tolist(), top_k=top_k, ids=ans["id"].tolist())
-    _write(table[SUGGEST_COLUMNS], out)
+    write_output(table[SUGGEST_COLUMNS], out)
     if model.trained_:
         table.attrs["mode"] = f"ensemble trained on {len(tr)} coded answers"
     elif tr is not None:
@@ -76,7 +76,7 @@ def run_evaluate(
     out: str | None = None,
     cv: int = 5,
 ) -> EvaluationResult:
-    _check_out(out)
+    check_output(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     g = read_gold(gold, cb, ans["id"].tolist())
@@ -86,7 +86,7 @@ def run_evaluate(
         None if tr is None else (tr["id"].tolist(), tr["text"].tolist(), tr["codes"].tolist()), cv=cv,
     )  # fmt: skip
     if out:
-        _write(res.table, out)
+        write_output(res.table, out)
     return res
 
 
@@ -94,13 +94,13 @@ def run_autocode(
     codebook: str, answers: str, train: str, target_precision: float, out: str
 ) -> AutocodeResult:
     check_target_precision(target_precision)
-    _check_out(out)
+    check_output(out)
     cb = load_codebook(codebook)
     ans = read_answers(answers)
     tr = read_train(train, cb)
     model = _fit(cb, tr, ans["text"].tolist())
     res = autocode(model, ans["text"].tolist(), ans["id"].tolist(), target_precision)
-    _write(res.decisions, out)
+    write_output(res.decisions, out)
     return res
 
 
@@ -110,11 +110,11 @@ def run_autocode_store(
 ) -> AutocodeResult:  # fmt: skip
     """Learn from ``coder``'s confirmed codes in the Store and record ``source=auto`` decisions
     (under the same coder) for the units that coder has not decided yet. Without ``codebook``
-    (a YAML file) the question's stored codebook is used, as in ``run_suggest_store``."""
+    (a YAML file) the question's stored codebook is used, as in ``coding.stored.run_suggest_store``."""
     from ..store import Store
 
     check_target_precision(target_precision)
-    _check_out(out)  # before decisions are recorded: an error must leave the database unchanged
+    check_output(out)  # before decisions are recorded: an error must leave the database unchanged
     store = Store(db)
     try:
         cb = load_codebook(codebook) if codebook else store.load_codebook(question=question)
@@ -145,7 +145,7 @@ def run_autocode_store(
     finally:
         store.close()
     if out:
-        _write(res.decisions, out)
+        write_output(res.decisions, out)
     return res
 
 
@@ -158,49 +158,6 @@ def check_suggest_args(codebook, answers, train, out, survey, question) -> str:
     if survey and question:
         return "store"
     raise SuggestError(Errors.G047)
-
-
-def run_suggest_store(
-    db: str, survey: str, question: str, wave: str | None = None, coder: str | None = None,
-    codebook: str | None = None, out: str | None = None, top_k: int = 5,
-) -> pd.DataFrame:  # fmt: skip
-    """The suggestions the Coderen page shows for a stored question: the same model and training
-    rule (``coding.fit_bundle``; with ``coder``, as that coder sees them), for every substantive
-    answer not decided yet (by ``coder``, or by anyone). ``id`` is the unit id. The run is kept in
-    the database (``Store.runs("suggest")``)."""
-    from ..coding.training import fit_bundle
-    from ..store import Store
-
-    _check_out(out)
-    store = Store(db)
-    try:
-        cb = load_codebook(codebook) if codebook else store.load_codebook(question=question)
-        bundle = fit_bundle(store, survey, question, wave, cb, coder=coder, pool=None)
-        units = store.units(survey, question, wave, substantive=True)
-        decided = set(
-            store.decisions(survey=survey, question=question, wave=wave, coder=coder)["unit_id"]
-        )
-        todo = units[~units["unit_id"].isin(decided)]
-        table = bundle.model.suggest(
-            todo["text"].astype(str).tolist(), top_k=top_k, ids=todo["unit_id"].astype(int).tolist()
-        )
-        store.record_run(
-            "suggest",
-            {"survey": survey, "question": question, "wave": wave, "coder": coder,
-             "codebook_version": cb.content_hash},
-            {"answers": len(todo), "suggested": int(table["suggested"].sum()),
-             "trained_on": bundle.trained_on},
-        )  # fmt: skip
-    finally:
-        store.close()
-    if out:
-        _write(table[SUGGEST_COLUMNS], out)
-    table.attrs["mode"] = (
-        f"ensemble trained on {bundle.trained_on} coded answers"
-        if bundle.model.trained_
-        else f"codebook only, {bundle.trained_on} coded answers so far"
-    )
-    return table
 
 
 def check_autocode_args(codebook, answers, train, out, survey, question, coder) -> str:
