@@ -18,16 +18,25 @@ import random
 import streamlit as st
 
 from app_pages import common as C
+from textanalysis.codebook.frame import add_code, current_codebook
 from textanalysis.coding import (
+    AUTO_OPEN,
+    CHANGED,
+    DISAGREE,
     FILTERS,
     NOBODY,
     ORDERS,
+    REVIEW_FILTERS,
     SuggestionCache,
+    auto_applied_codes,
+    auto_unreviewed,
     blind_units,
     code_label,
     coder_state,
+    disagreement_units,
     filter_units,
     fit_bundle,
+    flagged_units,
     highlight_html,
     memo_title,
     next_to_code,
@@ -66,8 +75,73 @@ scope = C.pick_question("cod", cols=(head[1], head[2]), compact=True)
 if coder is None or scope is None:
     st.stop()
 survey, wave, question = scope
-codebook = C.codebook_for(question)
+
+
+def new_code_form(uid: int, *, first: bool = False) -> None:
+    """ "Nieuwe code" beside the answer: label and optional definition; the answer becomes
+    the code's first example and is coded with it for this coder (``codebook.frame.add_code``)."""
+    with st.popover(
+        "Nieuwe code", icon=":material/add:", width="stretch",
+        help="Een nieuwe code voor deze vraag; dit antwoord wordt het eerste voorbeeld en krijgt de code.",
+    ):  # fmt: skip
+        with st.form(f"cod_new_form_{uid}", clear_on_submit=True, border=False):
+            label = st.text_input("Label", key="cod_new_label", placeholder="bijv. Wachtlijsten")
+            definition = st.text_area("Definitie (optioneel)", key="cod_new_def", height=68)
+            add = st.form_submit_button("Code toevoegen", type="primary" if first else "secondary")
+        if add:
+            if not label.strip():
+                st.warning("Geef de code een label.")
+                return
+            try:
+                change = add_code(
+                    store, survey, question, label, definition=definition.strip() or None,
+                    coder=coder, example_unit=uid,
+                )  # fmt: skip
+            except Exception as exc:  # noqa: BLE001 - shown in Dutch, nothing stored
+                st.error(C.fout_tekst(exc, "Code toevoegen lukte niet"))
+                return
+            st.session_state["cod_msg"] = ("ok", f"Code '{change.code_id}' toegevoegd.")
+            st.session_state[CUR] = uid  # stay on the answer: more codes may apply
+            st.session_state["cod_pinned"] = True
+            st.rerun()  # the whole page: a new codebook version
+
+
+codebook = current_codebook(store, survey, question)
 if codebook is None:
+    # no codebook yet: code the answers from the first one, making codes as they come up
+    _units = C.units(survey, wave, question)
+    _ids = _units.loc[_units["substantive"].astype(bool), "unit_id"].astype(int).tolist()
+    if not _ids:
+        st.info("Deze vraag heeft nog geen inhoudelijke antwoorden om te coderen.")
+        st.stop()
+    _uid = st.session_state.get(CUR)
+    _uid = _uid if _uid in _ids else _ids[0]
+    st.session_state[CUR] = _uid
+    _pos = _ids.index(_uid)
+    _l, _r = st.columns(2, gap="medium")
+    with _l:
+        _p, _n = st.columns([3, 2], vertical_alignment="center")
+        _p.markdown(f"**{position_text(_pos, len(_ids))}**")
+        with _n:
+            new_code_form(_uid, first=True)
+        st.html(
+            highlight_html(str(_units.loc[_units["unit_id"] == _uid, "text"].iloc[0]), [], _uid)
+        )
+    with _r:
+        st.info(
+            f"Er is nog geen codeboek voor {question}. Maak met **Nieuwe code** naast het "
+            "antwoord de eerste code: dit antwoord wordt het eerste voorbeeld. Het codeboek "
+            "groeit terwijl u codeert (of maak het op de pagina Codeboek)."
+        )
+        _a, _b = st.columns(2)
+        _a.button(
+            "Vorige", key="cod_prev", disabled=_pos == 0, width="stretch",
+            on_click=lambda: st.session_state.update({CUR: _ids[_pos - 1]}),
+        )  # fmt: skip
+        _b.button(
+            "Volgende", key="cod_next", disabled=_pos + 1 >= len(_ids), width="stretch",
+            on_click=lambda: st.session_state.update({CUR: _ids[min(_pos + 1, len(_ids) - 1)]}),
+        )  # fmt: skip
     st.stop()
 cb_hash = codebook.content_hash
 labels = codebook.labels()
@@ -130,7 +204,7 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
         if reject_all
         else [c for c in codebook.code_ids if st.session_state.get(f"{plan_args['box']}{uid}_{c}")]
     )
-    plan = plan_decisions(sel, plan_args["suggested"], plan_args["current"])
+    plan = plan_decisions(sel, plan_args["suggested"], plan_args["current"], plan_args["auto"])
     if not plan and not plan_args["current"]:
         # looked at, no code applies: record it, so progress and agreement see the unit as coded
         plan = plan_decisions([], {c: plan_args["scores"].get(c, 0.0) for c in codebook.code_ids})
@@ -142,9 +216,12 @@ def _confirm(uid: int, plan_args: dict, next_uid: int | None, reject_all: bool =
     ]  # fmt: skip
     try:
         store.record_decisions(rows)
+        if mode == CHANGED:  # the coder has looked at it again: the review flag is done
+            store.mark_reviewed([uid], coder)
     except Exception as exc:  # noqa: BLE001 - shown, nothing lost: the transaction rolled back
         st.session_state["cod_msg"] = ("error", C.fout_tekst(exc, "Opslaan lukte niet"))
         return
+    st.session_state.setdefault("cod_reviewed", set()).add(uid)
     # no toast: the next answer and the progress counter say it was stored (a toast per
     # click costs the browser more than the answer itself)
     st.session_state.setdefault(HIST, []).append(uid)
@@ -245,11 +322,20 @@ def panel() -> None:
     if mode == "toegewezen aan mij":
         assigned = blind_units(store, survey, question, wave, coder)
     unclaimed = unclaimed_units(store, survey, question, wave, coder) if mode == NOBODY else None
+    review = flags = None
+    if mode == AUTO_OPEN:
+        review = auto_unreviewed(store, survey, question, wave, coder)
+    elif mode == DISAGREE:  # on a unit assigned to this coder: only once they decided it
+        review = disagreement_units(store, survey, question, wave, coder)
+    elif mode == CHANGED:
+        flags = flagged_units(store, survey, question, wave)
+        review = set(flags)
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}
     queue = filter_units(
         ids, mode=mode, decided_by=decided_by, codes_of=codes_of, coder=coder, code=f_code,
         other_coder=f_coder, max_score=max_score, low=low, assigned=assigned, unclaimed=unclaimed,
+        review=review,
     )  # fmt: skip
     unc = (
         uncertainty_from_scores(scores.loc[scores.index.intersection(queue)])
@@ -261,6 +347,9 @@ def panel() -> None:
     total = int(all_units["substantive"].sum())
     mine_ids = {int(u) for u in mine["unit_id"]} if not mine.empty else set()
     done = len(mine_ids & set(_substantive_ids()))
+    # a review queue is worked through once: "done" are the units confirmed in it here
+    # (the coder decided most of them before)
+    seen = set(st.session_state.get("cod_reviewed", set())) if mode in REVIEW_FILTERS else mine_ids
     msg = st.session_state.pop("cod_msg", None)
     if msg:
         (st.error if msg[0] == "error" else st.toast)(msg[1])
@@ -268,7 +357,7 @@ def panel() -> None:
     uid = st.session_state.get(CUR)
     pinned = st.session_state.get("cod_pinned") and uid in set(all_units["unit_id"])
     if uid not in queue and not pinned:
-        uid = next_to_code(queue, mine_ids) if queue else None
+        uid = next_to_code(queue, seen) if queue else None
         if uid is None and queue and not st.session_state.get("cod_finished"):
             uid = queue[0]  # everything decided, e.g. "alle": review from the start
         st.session_state[CUR] = uid
@@ -305,7 +394,12 @@ def panel() -> None:
         if row[a] is not None and str(row[a]) not in ("nan", "None", "")
     )
     with left:
-        st.markdown(f"**{position_text(pos, len(queue), in_queue)}**")
+        p_col, n_col = st.columns([3, 2], vertical_alignment="center")
+        p_col.markdown(f"**{position_text(pos, len(queue), in_queue)}**")
+        with n_col:
+            new_code_form(uid)
+        if flags and uid in flags:
+            st.caption(f"Na te kijken: {flags[uid]}.")
         st.caption(
             C.md_escape(
                 f"Respondent {row['respondent_id']} · deel {int(row['unit_index']) + 1} · {meta}"
@@ -377,12 +471,12 @@ def panel() -> None:
                 table["label"] = table["code"].map(labels)
                 st.dataframe(
                     table[["label", "score", "suggested", "source", "evidence"]].rename(
-                        columns={"score": "zekerheid", "suggested": "voorgesteld",
-                                 "source": "bron", "evidence": "bewijs"}
+                        columns={"label": "code", "suggested": "voorgesteld",
+                                 "source": "bron", "evidence": "onderbouwing"}
                     ),
                     hide_index=True,
-                    column_config={"zekerheid": st.column_config.ProgressColumn(
-                        "zekerheid", format="percent", min_value=0.0, max_value=1.0)},
+                    column_config={"score": st.column_config.ProgressColumn(
+                        "score", format="percent", min_value=0.0, max_value=1.0)},
                 )  # fmt: skip
 
     depth = {c.id: d for c, _, d in codebook.iter_codes()}
@@ -420,8 +514,9 @@ def panel() -> None:
                 box(code, nested=True)
 
         sug = {c: unit_scores.get(c, 0.0) for c, on in suggested.items() if on}
-        args = {"suggested": sug, "current": current, "scores": unit_scores, "box": box_key}
-        nxt = next_to_code(queue, mine_ids | {uid}, after=uid)
+        args = {"suggested": sug, "current": current, "scores": unit_scores, "box": box_key,
+                "auto": auto_applied_codes(mine, uid, coder)}  # fmt: skip
+        nxt = next_to_code(queue, seen | {uid}, after=uid)
         b1, b2 = st.columns([5, 7])
         b1.button(
             "Bevestigen", type="primary", key="cod_confirm", on_click=_confirm,

@@ -161,3 +161,140 @@ def test_coderen_with_a_labels_only_codebook_suggests_and_records(demo_db):
     with Store(str(demo_db)) as store:
         cur = store.current_codes(coder="labels")
     assert ("jeugd" in set(cur.loc[cur["unit_id"] == uid, "code"])) and len(cur) >= 1
+
+
+# --- issue 16: a new code while coding, also without a codebook; the review queue ---------
+
+NEW_ANSWERS = [
+    "De wachtlijsten in de jeugdzorg zijn veel te lang",
+    "Te weinig personeel in de wijkteams",
+    "Geld: de gemeente moet bezuinigen",
+]
+
+
+def _add_question_without_codebook(db, question: str = "Q99") -> None:
+    import pandas as pd
+
+    from textanalysis.ingest import ingest_file
+
+    csv = db.with_name("nieuw.csv")
+    pd.DataFrame(
+        {"gemeente_id": ["N1", "N2", "N3"], "g40": ["nee", "ja", "nee"], "q99": NEW_ANSWERS}
+    ).to_csv(csv, index=False, sep=";")
+    result = ingest_file(csv, "gemeente_id", {question: "q99"}, ["g40"])
+    with Store(str(db)) as store:
+        store.import_result(result, "peiling", "2022")
+
+
+def _open(coder: str, scope: tuple[str, str, str], **state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["ta_scope"] = scope
+    at.session_state["cod_order"] = "volgorde"
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    at.sidebar.text_input(key="side_coder").input(coder).run()
+    at.switch_page("app_pages/coderen.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _add_code(at: AppTest, label: str, definition: str = "") -> AppTest:
+    at.text_input(key="cod_new_label").input(label)
+    if definition:
+        at.text_area(key="cod_new_def").input(definition)
+    next(b for b in at.button if b.label == "Code toevoegen").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_coderen_new_code_without_codebook_starts_the_codebook(demo_db):
+    _add_question_without_codebook(demo_db)
+    at = _open("nieuw", ("peiling", "2022", "Q99"))
+    assert any("nog geen codeboek" in i.value for i in at.info)
+    uid = at.session_state["cod_unit"]
+    _add_code(at, "Wachtlijsten", "Lange wachttijden voor zorg")
+    with Store(str(demo_db)) as store:
+        cb = store.load_codebook(question="Q99")
+        cur = store.current_codes(coder="nieuw", question="Q99")
+        text = store.units("peiling", "Q99", "2022", unit_ids=[uid])["text"].iloc[0]
+    assert cb.version == "1" and cb.code_ids == ["wachtlijsten"]
+    code = cb.get("wachtlijsten")
+    assert code.description == "Lange wachttijden voor zorg" and list(code.examples) == [text]
+    assert {(int(r.unit_id), r.code, r.source) for r in cur.itertuples()} == {
+        (uid, "wachtlijsten", "manual")
+    }
+    # the page now codes with the new codebook, still on the same answer, the code ticked
+    at = _await_suggestions(at)
+    assert at.session_state["cod_unit"] == uid
+    assert _code_boxes(at, uid)["wachtlijsten"].value
+
+
+def _q58_ids(db) -> list[int]:
+    with Store(str(db)) as store:
+        units = store.units("peiling", "Q58", "2022")
+    return sorted(units.loc[units["substantive"].astype(bool), "unit_id"].astype(int))
+
+
+def test_coderen_filter_auto_coded_not_reviewed(demo_db):
+    from textanalysis.coding import AUTO_OPEN, auto_unreviewed
+
+    u1, u2 = _q58_ids(demo_db)[5:7]
+    with Store(str(demo_db)) as store:
+        code = store.load_codebook(question="Q58").code_ids[0]
+        store.record_decisions(
+            [
+                {"unit_id": u, "code": code, "coder": "rev", "source": "auto", "score": 0.9}
+                for u in (u1, u2)
+            ]
+        )
+        store.record_decision(u2, code, "rev", source="manual")  # reviewed by hand already
+    at = _await_suggestions(_open("rev", ("peiling", "2022", "Q58"), cod_filter=AUTO_OPEN))
+    assert at.session_state["cod_unit"] == u1
+    assert _code_boxes(at, u1)[code].value  # the auto code is ticked
+    at.button(key="cod_confirm").click().run()
+    assert not at.exception, at.exception
+    with Store(str(demo_db)) as store:
+        dec = store.decisions(coder="rev", unit_ids=[u1])
+        assert auto_unreviewed(store, "peiling", "Q58", "2022", "rev") == set()
+    mine = dec[dec["code"] == code]  # the auto code, confirmed by hand
+    assert list(mine["source"])[0] == "auto" and list(mine["source"])[1] in ("suggestion", "manual")
+    assert list(mine["decision"]) == ["applied", "applied"]
+
+
+def test_coderen_filter_coders_disagree_keeps_blind_units_blind(demo_db):
+    from textanalysis.coding import DISAGREE, claim_units, disagreement_units
+
+    u1, u2, u3 = _q58_ids(demo_db)[10:13]
+    with Store(str(demo_db)) as store:
+        a, b = store.load_codebook(question="Q58").code_ids[:2]
+        for u in (u1, u2, u3):
+            store.record_decision(u, a, "anna")
+            store.record_decision(u, a if u == u2 else b, "bert")
+        claim_units(store, [u3], "rev", purpose="double")  # rev codes u3 blind
+        assert disagreement_units(store, "peiling", "Q58", "2022", "rev") == {u1}
+    at = _await_suggestions(_open("rev", ("peiling", "2022", "Q58"), cod_filter=DISAGREE))
+    assert at.session_state["cod_unit"] == u1
+    at.button(key="cod_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("Klaar" in s.value for s in at.success)  # worked through once, not again
+    with Store(str(demo_db)) as store:
+        store.record_decision(u3, b, "rev")  # once rev decided u3, it may show it differs
+        assert disagreement_units(store, "peiling", "Q58", "2022", "rev") >= {u1, u3}
+
+
+def test_coderen_filter_changed_by_codeframe_operation(demo_db):
+    from textanalysis.coding import CHANGED
+
+    u1 = _q58_ids(demo_db)[20]
+    with Store(str(demo_db)) as store:
+        code = store.load_codebook(question="Q58").code_ids[0]
+        store.flag_for_review([u1], f"split:{code}", "kies de nieuwe code")
+    at = _await_suggestions(_open("rev", ("peiling", "2022", "Q58"), cod_filter=CHANGED))
+    assert at.session_state["cod_unit"] == u1
+    assert any("Na te kijken" in c.value and "gesplitst" in c.value for c in at.main.caption)
+    at.button(key="cod_none").click().run()
+    assert not at.exception, at.exception
+    with Store(str(demo_db)) as store:
+        assert store.units_needing_review("peiling", "Q58", "2022").empty
+        assert set(store.decisions(coder="rev", unit_ids=[u1])["decision"]) == {"rejected"}

@@ -364,3 +364,107 @@ def test_code_twenty_answers_on_one_screen_without_scrolling(tmp_path):
     # an answer confirmed with nothing ticked is recorded as looked at (all rejected)
     for uid in (u for u, codes in expected.items() if not codes):
         assert set(dec.loc[dec["unit_id"] == uid, "decision"]) == {"rejected"}
+
+
+# --- issue 16: start coding a question without a codebook ----------------------------------
+
+NEW_QUESTION_ANSWERS = [
+    "De wachtlijsten in de jeugdzorg zijn veel te lang",
+    "Te weinig personeel in de wijkteams, vacatures blijven open",
+    "De gemeente moet bezuinigen, er is te weinig geld",
+    "Wachtlijsten bij de ggz",
+]
+
+BOXES_OF = """
+(u) => [...document.querySelectorAll('[class*="st-key-cod_cb"]')]
+  .map(b => [[...b.classList].find(c => c.startsWith('st-key-cod_cb')), b.querySelector('input')])
+  .filter(([k, i]) => k && i && k.includes(`_${u}_`))
+  .map(([k, i]) => [k.slice(k.indexOf(`_${u}_`) + `_${u}_`.length), i.checked])
+"""
+
+
+def test_new_question_three_codes_while_coding(tmp_path):
+    """A question without a codebook: the analyst makes three codes beside three answers
+    ("Nieuwe code"), confirms, and the database holds codebook versions 1-3 and the codes."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    from textanalysis.ingest import ingest_file
+    from textanalysis.store import Store
+
+    db = make_demo_db(tmp_path / "new.db", xss=False)
+    csv = tmp_path / "q99.csv"
+    pd.DataFrame(
+        {
+            "gemeente_id": [f"N{i}" for i in range(4)],
+            "g40": ["nee"] * 4,
+            "q99": NEW_QUESTION_ANSWERS,
+        }
+    ).to_csv(csv, index=False, sep=";")
+    with Store(str(db)) as store:
+        store.import_result(
+            ingest_file(csv, "gemeente_id", {"Q99": "q99"}, ["g40"]), "peiling", "2022"
+        )
+    shots = Path(os.environ.get("TEXTANALYSIS_KEEP_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    labels = ["Wachtlijsten", "Personeelstekort", "Financiën"]
+    expected: dict[int, set[str]] = {}
+    with AppServer(str(ROOT / "app.py"), str(db)) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport=VIEWPORT).new_page()
+        try:
+            page.goto(
+                f"{server.url}/coderen?codeur=nieuw&peiling=peiling&golf=2022&vraag=Q99",
+                timeout=TIMEOUT,
+            )
+            page.get_by_text("nog geen codeboek").first.wait_for(timeout=TIMEOUT)
+            for i, label in enumerate(labels):
+                page.locator(".ta-answer").first.wait_for(timeout=TIMEOUT)
+                wait_idle(page)
+                unit = page.locator(".ta-answer").first.get_attribute("data-unit")
+                if i == 0:
+                    page.screenshot(path=str(shots / "coderen_zonder_codeboek.png"))
+                page.locator("button").filter(has_text="Nieuwe code").first.click()
+                page.locator('input[aria-label="Label"]').first.fill(label)
+                page.locator("button").filter(has_text="Code toevoegen").first.click()
+                # the code is there, ticked, beside the same answer (the model may still train)
+                page.wait_for_function(
+                    "([u, n]) => { const a = document.querySelector('.ta-answer');"
+                    " return a && a.dataset.unit === u && document.querySelectorAll("
+                    ' `[class*="st-key-cod_cb"][class*="_${u}_"] input`).length === n; }',
+                    arg=[unit, i + 1],
+                    timeout=TIMEOUT,
+                )
+                wait_idle(page)
+                state = screen_state(page)
+                assert state["confirmInView"] and state["answerInView"], state
+                ticked = {c for c, on in page.evaluate(BOXES_OF, unit) if on}
+                assert ticked, ticked
+                expected[int(unit)] = ticked
+                page.mouse.click(*state["confirmBox"])
+                page.wait_for_function(
+                    "(u) => { const a = document.querySelector('.ta-answer'); return a && a.dataset.unit !== u; }",
+                    arg=unit,
+                    timeout=TIMEOUT,
+                )
+            wait_idle(page)
+            page.screenshot(path=str(shots / "coderen_drie_nieuwe_codes.png"))
+        except Exception:
+            page.screenshot(path=str(shots / "failure_new.png"), full_page=True)
+            print(f"screenshot: {shots / 'failure_new.png'}\nserver log:\n{server.log()}")
+            raise
+        finally:
+            browser.close()
+
+    with Store(str(db)) as store:
+        cb = store.load_codebook(question="Q99")
+        versions = store.codebooks("Q99")
+        cur = store.current_codes(coder="nieuw", question="Q99")
+        texts = store.units("peiling", "Q99", "2022").set_index("unit_id")["text"]
+    assert [cb.get(c).label for c in cb.code_ids] == labels and len(versions) == 3
+    got: dict[int, set[str]] = {}
+    for uid, code in zip(cur["unit_id"].astype(int), cur["code"], strict=True):
+        got.setdefault(uid, set()).add(str(code))
+    assert got == expected
+    for code_id, uid in zip(cb.code_ids, expected, strict=True):  # each code's first example
+        assert code_id in got[uid] and list(cb.get(code_id).examples) == [texts[uid]]

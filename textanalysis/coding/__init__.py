@@ -18,6 +18,8 @@ The app's pages stay thin; what they decide lives here:
 - :mod:`.screen`: what one Coderen screen shows (top suggestions first, labels that keep
   their confidence, where "Bevestigen" goes next) and :class:`SuggestionCache`, which scores
   the next answer ahead.
+- :mod:`.review`: the review queue (auto-coded and not yet reviewed, coders disagree,
+  flagged by a codeframe change) without revealing other coders' codes on blind units.
 - :mod:`.assign`: dividing the work in disjoint batches; the "nog door niemand gecodeerd" queue.
 """
 
@@ -31,9 +33,13 @@ from .assign import (
 from .highlight import Span, as_spans, highlight_html
 from .independence import blind_units, trainer_scope, units_with_code, visible_memos
 from .queue import (
+    AUTO_OPEN,
+    CHANGED,
+    DISAGREE,
     FILTERS,
     NOBODY,
     ORDERS,
+    REVIEW_FILTERS,
     PlannedDecision,
     coder_state,
     filter_units,
@@ -42,6 +48,13 @@ from .queue import (
     progress_table,
     step,
     uncertainty_from_scores,
+)
+from .review import (
+    auto_applied_codes,
+    auto_unreviewed,
+    disagreement_units,
+    flagged_units,
+    reason_text,
 )
 from .screen import (
     SuggestionCache,
@@ -61,6 +74,15 @@ from .training import (
 )
 
 __all__ = [
+    "AUTO_OPEN",
+    "CHANGED",
+    "DISAGREE",
+    "REVIEW_FILTERS",
+    "auto_applied_codes",
+    "auto_unreviewed",
+    "disagreement_units",
+    "flagged_units",
+    "reason_text",
     "SuggestionCache",
     "code_label",
     "memo_title",

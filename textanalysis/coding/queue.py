@@ -26,6 +26,7 @@ def plan_decisions(
     selected: Iterable[str],
     suggested: Mapping[str, float],
     current: Mapping[str, str] | None = None,
+    auto: Iterable[str] = (),
 ) -> list[PlannedDecision]:
     """Decisions that turn the coder's current state into the checkbox selection.
 
@@ -35,12 +36,23 @@ def plan_decisions(
     not suggested an added (manual) code, and an unchecked code the coder had applied
     before a withdrawn (manual rejection). Nothing is recorded twice: a code already in
     the wanted state is left alone, so confirming the same answer again adds no events.
+    ``auto``: codes applied only by an auto decision
+    (:func:`~textanalysis.coding.review.auto_applied_codes`); keeping one ticked records
+    the human confirmation (so the answer leaves "nog niet nagekeken").
     """
     current = dict(current or {})
+    auto = set(auto)
     chosen = list(dict.fromkeys(selected))
     plan: list[PlannedDecision] = []
     for code in chosen:
+        if current.get(code) == "applied" and code not in auto:
+            continue
         if current.get(code) == "applied":
+            score = suggested.get(code)
+            plan.append(
+                PlannedDecision(code, "applied", "manual" if score is None else "suggestion",
+                                None if score is None else float(score))
+            )  # fmt: skip
             continue
         if code in suggested:
             plan.append(PlannedDecision(code, "applied", "suggestion", float(suggested[code])))
@@ -77,15 +89,23 @@ def coder_state(decisions: pd.DataFrame, unit_id: int, coder: str) -> dict[str, 
 # --- filters and order ---------------------------------------------------------------------
 
 NOBODY = "nog door niemand gecodeerd"
+AUTO_OPEN = "automatisch gecodeerd, nog niet nagekeken"
+DISAGREE = "codeurs oneens"
+CHANGED = "gewijzigd door codeboekwijziging"
 FILTERS = (
     "alle",
     "ongecodeerd",
     NOBODY,
     "lage zekerheid",
+    AUTO_OPEN,
+    DISAGREE,
+    CHANGED,
     "met code",
     "door codeur",
     "toegewezen aan mij",
 )
+# the review queue (issue 16): filters whose units come from :mod:`.review`
+REVIEW_FILTERS = (AUTO_OPEN, DISAGREE, CHANGED)
 ORDERS = ("actief leren", "volgorde", "willekeurig")
 
 
@@ -102,6 +122,7 @@ def filter_units(
     low: float = 0.6,
     assigned: set[int] | None = None,
     unclaimed: set[int] | None = None,
+    review: set[int] | None = None,
 ) -> list[int]:
     """Unit ids that pass the Coderen filter.
 
@@ -111,7 +132,8 @@ def filter_units(
     coding) that they have not decided yet (:func:`~textanalysis.coding.assign.assigned_open`),
     so a finished sample is an empty queue, not "1 van 10" again; ``unclaimed``: units
     nobody decided and no other coder claimed (:func:`~textanalysis.coding.assign.unclaimed_units`)
-    for "nog door niemand gecodeerd". Unknown modes raise ValueError (a programming error).
+    for "nog door niemand gecodeerd"; ``review``: the units of a review filter
+    (:data:`REVIEW_FILTERS`, computed by :mod:`.review`). Unknown modes raise ValueError (a programming error).
     """
     decided_by = decided_by or {}
     codes_of = codes_of or {}
@@ -135,6 +157,8 @@ def filter_units(
         ]
     if mode == NOBODY:
         return [u for u in ids if u in (unclaimed or set())]
+    if mode in REVIEW_FILTERS:
+        return [u for u in ids if u in (review or set())]
     raise ValueError(f"unknown filter {mode!r}; use one of {FILTERS}")
 
 
