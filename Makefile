@@ -10,7 +10,7 @@ PORT ?= 8501
 # serves on all interfaces: only behind a login proxy (docs/app.md, "Team set-up").
 ADDRESS ?=
 
-.PHONY: run test check install install-test demo lint format bench clean
+.PHONY: run test check install install-test demo lint format bench clean screenshots
 
 # BERTopic's light-weight install: the package itself without its torch/sentence-transformers
 # stack; its non-torch dependencies (hdbscan, umap-learn, plotly, tqdm, ...) come from pyproject.
@@ -63,6 +63,11 @@ lint: install-test
 format: install-test
 	$(VENV)/bin/ruff format textanalysis tests app.py app_pages bench
 	$(VENV)/bin/ruff check --fix textanalysis tests app.py app_pages bench
+
+# The user guide's screenshots (docs/handleiding/*.png), regenerated in headless Chromium;
+# without TEXTANALYSIS_SCREENSHOTS=1 the same test only checks the pages (CI leaves the checkout alone).
+screenshots: install-test
+	TEXTANALYSIS_SCREENSHOTS=1 $(PY) -m pytest -q tests/test_e2e_screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
