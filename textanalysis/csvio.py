@@ -130,6 +130,12 @@ def _rows(
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
+
+    def parse_error(problem: str) -> TextAnalysisError:
+        return errors.error(
+            errors.parse, what=what, path=p, problem=problem, delimiter=_DELIMITER_NAMES[sep]
+        )
+
     try:
         for row in reader:
             if not row or row == [""]:  # a blank line
@@ -139,23 +145,13 @@ def _rows(
                 continue
             if len(row) > len(header):
                 if any(c.strip() for c in row[len(header) :]):
-                    raise errors.error(
-                        errors.parse,
-                        what=what,
-                        path=p,
-                        problem=f"line {reader.line_num} has {len(row)} fields, the header {len(header)}",
-                        delimiter=_DELIMITER_NAMES[sep],
+                    raise parse_error(
+                        f"line {reader.line_num} has {len(row)} fields, the header {len(header)}"
                     )
                 row = row[: len(header)]
             rows.append(row + [""] * (len(header) - len(row)))
     except csv.Error as exc:
-        raise errors.error(
-            errors.parse,
-            what=what,
-            path=p,
-            problem=f"near line {reader.line_num}, {exc}; check the quotes there",
-            delimiter=_DELIMITER_NAMES[sep],
-        ) from None
+        raise parse_error(f"near line {reader.line_num}, {exc}; check the quotes there") from None
     finally:
         csv.field_size_limit(limit)
     if header is None:

@@ -161,51 +161,70 @@ def codes_as_of(
 # --- writing -------------------------------------------------------------------------------
 
 
-def _commit(
-    store: Any,
-    *,
-    operation: str,
-    summary: str,
-    survey: str,
-    question: str,
-    coder: str,
-    old: Codebook | None,
-    new: Codebook,
-    rows: Sequence[dict[str, Any]] = (),
-    flag: tuple[list[int], str, str] | None = None,
-    code_id: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> FrameChange:
-    """Save the new version, then append its decisions and flags, then log the operation."""
-    coder = str(coder or "").strip()
-    if not coder:
-        raise CodebookError(Errors.C086)
-    version = attach(store, new, survey, question)
-    for r in rows:
-        r.update(codebook_version=version, reason=summary)
-    n = store.record_decisions(list(rows)) if rows else 0
-    flagged = store.flag_for_review(flag[0], flag[1], flag[2]) if flag and flag[0] else 0
-    previous = old.content_hash if old is not None else None
-    units = sorted({int(r["unit_id"]) for r in rows})
-    run_id = store.record_run(
-        RUN_KIND,
-        {
-            "operation": operation,
-            "summary": summary,
-            "survey": survey,
-            "question": question,
-            "coder": coder,
-            "previous_version": previous,
-            "version": version,
-            "decisions": n,
-            "flagged": flagged,
-            "units": units,
-            **(extra or {}),
-        },
-    )
-    return FrameChange(
-        operation, summary, new, version, previous, n, flagged, code_id, run_id, units
-    )
+@dataclass
+class _Frame:
+    """The steps every operation shares: the question's codebook as loaded, the decisions
+    carried from one code to another, and the commit (save, record, log)."""
+
+    store: Any
+    survey: str
+    question: str
+    coder: str
+    old: Codebook | None
+
+    @classmethod
+    def load(cls, store: Any, survey: str, question: str, coder: str) -> _Frame:
+        """The question's current codebook ([C075] when it has none)."""
+        return cls(store, survey, question, coder, require_codebook(store, survey, question))
+
+    def carry(self, old: str, new: str | None, *, keep_rejected: bool) -> list[dict]:
+        """Decisions that move each coder's last decision on ``old`` to ``new``."""
+        codes = [old] if new is None else [old, new]
+        return _carry(_last_decisions(self.store, self.question, codes), old, new,
+                      keep_rejected=keep_rejected)  # fmt: skip
+
+    def commit(
+        self,
+        operation: str,
+        summary: str,
+        new: Codebook,
+        rows: Sequence[dict[str, Any]] = (),
+        *,
+        flag: tuple[list[int], str, str] | None = None,
+        code_id: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> FrameChange:
+        """Save the new version, then append its decisions and flags, then log the operation."""
+        store, old = self.store, self.old
+        coder = str(self.coder or "").strip()
+        if not coder:
+            raise CodebookError(Errors.C086)
+        version = attach(store, new, self.survey, self.question)
+        for r in rows:
+            r.update(codebook_version=version, reason=summary)
+        n = store.record_decisions(list(rows)) if rows else 0
+        flagged = store.flag_for_review(flag[0], flag[1], flag[2]) if flag and flag[0] else 0
+        previous = old.content_hash if old is not None else None
+        units = sorted({int(r["unit_id"]) for r in rows})
+        run_id = store.record_run(
+            RUN_KIND,
+            {
+                "operation": operation,
+                "summary": summary,
+                "survey": self.survey,
+                "question": self.question,
+                "coder": coder,
+                "previous_version": previous,
+                "version": version,
+                "decisions": n,
+                "flagged": flagged,
+                "units": units,
+                **(extra or {}),
+            },
+        )
+        return FrameChange(
+            operation, summary, new, version, previous, n, flagged, code_id, run_id, units
+        )
 
 
 def _carry(last: pd.DataFrame, old: str, new: str | None, *, keep_rejected: bool) -> list[dict]:
@@ -257,7 +276,8 @@ def add_code(
     question that becomes the code's first example and is coded with it by ``coder``
     (source ``manual``), as "nieuwe code" beside an answer in Coderen does.
     """
-    old = current_codebook(store, survey, question)
+    frame = _Frame(store, survey, question, coder, current_codebook(store, survey, question))
+    old = frame.old
     label = str(label or "").strip()
     taken = old.code_ids if old is not None else []
     new_id = _check_new_id(code_id) if code_id else code_id_from_label(label, taken)
@@ -284,18 +304,7 @@ def add_code(
     rows = []
     if example_unit is not None:
         rows = [{"unit_id": int(example_unit), "code": new_id, "coder": coder, "source": "manual"}]
-    return _commit(
-        store,
-        operation="add-code",
-        summary=f"add-code '{new_id}'",
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-        rows=rows,
-        code_id=new_id,
-    )
+    return frame.commit("add-code", f"add-code '{new_id}'", new, rows, code_id=new_id)
 
 
 def rename(
@@ -309,27 +318,15 @@ def rename(
     label: str | None = None,
 ) -> FrameChange:
     """Give a code a new id and/or label; a new id carries every coder's decisions along."""
-    old = require_codebook(store, survey, question)
+    frame = _Frame.load(store, survey, question, coder)
     new_id = _check_new_id(new_id) if new_id else None
-    new = rename_code(old, code_id, new_id=new_id, label=label)
+    new = rename_code(frame.old, code_id, new_id=new_id, label=label)
     rows: list[dict[str, Any]] = []
     if new_id and new_id != code_id:
-        rows = _carry(_last_decisions(store, question, [code_id, new_id]), code_id, new_id,
-                      keep_rejected=True)  # fmt: skip
+        rows = frame.carry(code_id, new_id, keep_rejected=True)
     target = new_id or code_id
     summary = f"rename '{code_id}' -> '{target}'" + (f" ({label})" if label else "")
-    return _commit(
-        store,
-        operation="rename",
-        summary=summary,
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-        rows=rows,
-        code_id=target,
-    )
+    return frame.commit("rename", summary, new, rows, code_id=target)
 
 
 def move(
@@ -337,19 +334,10 @@ def move(
 ) -> FrameChange:
     """Put a code (with its subcodes) under ``parent`` (None: the top level). Decisions stay;
     the new version's counts roll the code up into its new parent."""
-    old = require_codebook(store, survey, question)
-    new = move_code(old, code_id, parent)
-    return _commit(
-        store,
-        operation="move",
-        summary=f"move '{code_id}' under '{parent}'" if parent else f"move '{code_id}' to top",
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-        code_id=code_id,
-    )
+    frame = _Frame.load(store, survey, question, coder)
+    new = move_code(frame.old, code_id, parent)
+    summary = f"move '{code_id}' under '{parent}'" if parent else f"move '{code_id}' to top"
+    return frame.commit("move", summary, new, code_id=code_id)
 
 
 def merge(
@@ -357,22 +345,10 @@ def merge(
 ) -> FrameChange:
     """Merge code ``source`` into ``target``: every answer coded ``source`` is coded
     ``target`` (per coder), ``source`` leaves the codebook."""
-    old = require_codebook(store, survey, question)
-    new = merge_codes(old, source, target)
-    rows = _carry(_last_decisions(store, question, [source, target]), source, target,
-                  keep_rejected=False)  # fmt: skip
-    return _commit(
-        store,
-        operation="merge",
-        summary=f"merge '{source}' -> '{target}'",
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-        rows=rows,
-        code_id=target,
-    )
+    frame = _Frame.load(store, survey, question, coder)
+    new = merge_codes(frame.old, source, target)
+    rows = frame.carry(source, target, keep_rejected=False)
+    return frame.commit("merge", f"merge '{source}' -> '{target}'", new, rows, code_id=target)
 
 
 def split(
@@ -387,23 +363,18 @@ def split(
     """Split ``code_id`` into the codes ``into`` (ids, ``(id, label)`` or ``"id=Label"``; new
     codes are added where ``code_id`` was). Its answers lose ``code_id`` and wait in the
     review list (:func:`split_review`) until a coder assigns them (:func:`assign_split`)."""
-    old = require_codebook(store, survey, question)
+    frame = _Frame.load(store, survey, question, coder)
     pairs = [_id_label(x) for x in into]
-    new = split_code(old, code_id, pairs)
-    rows = _carry(_last_decisions(store, question, [code_id]), code_id, None, keep_rejected=False)
+    new = split_code(frame.old, code_id, pairs)
+    rows = frame.carry(code_id, None, keep_rejected=False)
     ids = [i for i, _ in pairs]
     units = sorted({int(r["unit_id"]) for r in rows})
     note = f"assign {', '.join(ids)} (was '{code_id}')"
-    return _commit(
-        store,
-        operation="split",
-        summary=f"split '{code_id}' -> {', '.join(repr(i) for i in ids)}",
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-        rows=rows,
+    return frame.commit(
+        "split",
+        f"split '{code_id}' -> {', '.join(repr(i) for i in ids)}",
+        new,
+        rows,
         flag=(units, SPLIT_REASON + code_id, note),
         code_id=code_id,
         extra={"split": code_id, "into": ids},
@@ -428,11 +399,10 @@ def delete(
 ) -> FrameChange:
     """Delete a code: only when no coder's current codes use it ([C073] says how many do),
     or with ``into`` (its answers are reassigned to that code first, as a merge)."""
-    old = require_codebook(store, survey, question)
-    old.get(code_id)
+    frame = _Frame.load(store, survey, question, coder)
+    frame.old.get(code_id)
     if into is not None:
-        change = merge(store, survey, question, code_id, into, coder=coder)
-        return change
+        return merge(store, survey, question, code_id, into, coder=coder)
     last = _last_decisions(store, question, [code_id])
     used = last[last["decision"] == "applied"]
     if len(used):
@@ -442,17 +412,7 @@ def delete(
             n=len(used),
             coders=", ".join(sorted(set(used["coder"].astype(str)))),
         )
-    new = remove_code(old, code_id)
-    return _commit(
-        store,
-        operation="delete",
-        summary=f"delete '{code_id}'",
-        survey=survey,
-        question=question,
-        coder=coder,
-        old=old,
-        new=new,
-    )
+    return frame.commit("delete", f"delete '{code_id}'", remove_code(frame.old, code_id))
 
 
 # --- the review list of a split ------------------------------------------------------------

@@ -39,8 +39,7 @@ from .counting import (
     member,
     table_n,
 )
-from .sources import store_coding
-from .tables import frequencies
+from .sources import coding_frequencies, store_coding
 
 VALUE_LABELS = {0: "niet genoemd", 1: "genoemd"}
 FORMATS = ("csv", "xlsx", "sav")
@@ -462,7 +461,8 @@ def export_from_store(
         from .charts import check_chart_path  # noqa: PLC0415 (altair only when a chart is asked)
 
         check_chart_path(chart)  # a bad chart name fails before the data set is written
-    units, codes, coded, coder = store_coding(store, survey, question, wave, coder, include_auto)
+    coding = store_coding(store, survey, question, wave, coder, include_auto)
+    units, codes, coded, coder = coding
     mapping = export_dataset(
         units,
         codes,
@@ -478,9 +478,6 @@ def export_from_store(
     if chart is not None:
         from .charts import save_chart, top_k_chart  # noqa: PLC0415
 
-        table = frequencies(
-            units, codes, codebook, coder=coder, include_auto=include_auto, coded_units=coded
-        )
-        table.attrs["question"] = question
+        table = coding_frequencies(coding, question, codebook, include_auto)
         save_chart(top_k_chart(table), chart)
     return mapping

@@ -154,7 +154,22 @@ def frequencies_from_store(
     ``coder``: the coding counted (:mod:`.codings`). N counts the respondents that coding
     has coded (all of their substantive answers); ``attrs["n_substantive"]`` all of them.
     """
-    units, codes, coded, who = store_coding(store, survey, question, wave, coder, include_auto)
+    coding = store_coding(store, survey, question, wave, coder, include_auto)
+    table = coding_frequencies(coding, question, codebook, include_auto, sources)
+    table.attrs["survey"] = survey
+    table.attrs["wave"] = wave
+    return table
+
+
+def coding_frequencies(
+    coding: tuple[pd.DataFrame, pd.DataFrame, set[int], str | None],
+    question: str,
+    codebook: Codebook | None,
+    include_auto: bool,
+    sources: Sequence[str] = CONFIRMED_SOURCES,
+) -> FrequencyTable:
+    """:func:`frequencies` of a :func:`store_coding` result, the question named in its attrs."""
+    units, codes, coded, who = coding
     table = frequencies(
         units,
         codes,
@@ -165,8 +180,6 @@ def frequencies_from_store(
         coded_units=coded,
     )
     table.attrs["question"] = question
-    table.attrs["survey"] = survey
-    table.attrs["wave"] = wave
     return table
 
 

@@ -180,13 +180,10 @@ def _test_for(table: list[list[int]]) -> dict[str, Any]:
     rows = [r for r in table if sum(r) > 0]
     col_sums = [sum(r[j] for r in rows) for j in range(2)]
     if len(rows) < 2 or min(col_sums) == 0:
-        return {
-            "test": "none",
-            "statistic": math.nan,
-            "p_value": math.nan,
-            "test_valid": False,
-            "test_note": "geen variatie (minder dan twee groepen, of door iedereen of niemand genoemd)",
-        }
+        return _test_result(
+            "none",
+            note="geen variatie (minder dan twee groepen, of door iedereen of niemand genoemd)",
+        )
     total = sum(col_sums)
     expected = [[sum(r) * cs / total for cs in col_sums] for r in rows]
     flat = [e for r in expected for e in r]
@@ -195,29 +192,27 @@ def _test_for(table: list[list[int]]) -> dict[str, Any]:
     else:
         chi_ok = min(flat) >= 1 and sum(e < 5 for e in flat) <= 0.2 * len(flat)
     if chi_ok:
-        res = chi2_contingency(rows)
-        return {
-            "test": "chi2",
-            "statistic": float(res.statistic),
-            "p_value": float(res.pvalue),
-            "test_valid": True,
-            "test_note": "",
-        }
+        return _test_result("chi2", chi2_contingency(rows))
     if len(rows) == 2:
-        res = fisher_exact(rows)
-        return {
-            "test": "fisher",
-            "statistic": float(res.statistic),
-            "p_value": float(res.pvalue),
-            "test_valid": True,
-            "test_note": "verwachte aantallen onder 5: exacte toets van Fisher in plaats van chi-kwadraat",
-        }
+        return _test_result(
+            "fisher",
+            fisher_exact(rows),
+            "verwachte aantallen onder 5: exacte toets van Fisher in plaats van chi-kwadraat",
+        )
+    return _test_result(
+        "none",
+        note="verwachte aantallen te klein voor chi-kwadraat; voeg groepen samen voor een geldige toets",
+    )
+
+
+def _test_result(test: str, res: Any = None, note: str = "") -> dict[str, Any]:
+    """One outcome of :func:`_test_for`; without a scipy result no valid test (NaN values)."""
     return {
-        "test": "none",
-        "statistic": math.nan,
-        "p_value": math.nan,
-        "test_valid": False,
-        "test_note": "verwachte aantallen te klein voor chi-kwadraat; voeg groepen samen voor een geldige toets",
+        "test": test,
+        "statistic": math.nan if res is None else float(res.statistic),
+        "p_value": math.nan if res is None else float(res.pvalue),
+        "test_valid": res is not None,
+        "test_note": note,
     }
 
 
@@ -369,34 +364,14 @@ def compare_waves_long(
         defined = set(defined) if defined is not None else None
         by_code = t.set_index("code")
         for code in order:
+            row = dict(code=code, label=labels[code], wave=w, n=n)
             if defined is not None and code not in defined:
-                rows.append(
-                    dict(
-                        code=code,
-                        label=labels[code],
-                        wave=w,
-                        n=n,
-                        respondents=pd.NA,
-                        percent=pd.NA,
-                        status=NO_DATA,
-                        display=NO_DATA,
-                    )
-                )
-                continue
-            r = int(by_code["respondents"].get(code, 0))
-            pct = percent_half_up(r, n)
-            rows.append(
-                dict(
-                    code=code,
-                    label=labels[code],
-                    wave=w,
-                    n=n,
-                    respondents=r,
-                    percent=pct,
-                    status="data",
-                    display=f"{pct}%",
-                )
-            )
+                row |= dict(respondents=pd.NA, percent=pd.NA, status=NO_DATA, display=NO_DATA)
+            else:
+                r = int(by_code["respondents"].get(code, 0))
+                pct = percent_half_up(r, n)
+                row |= dict(respondents=r, percent=pct, status="data", display=f"{pct}%")
+            rows.append(row)
     df = pd.DataFrame(rows)
     df["respondents"] = df["respondents"].astype("Int64")
     df["percent"] = df["percent"].astype("Int64")

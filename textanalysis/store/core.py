@@ -489,11 +489,11 @@ class Store:
         self,
         cols: list,
         *,
-        survey: str | None,
-        question: str | None,
-        wave: str | None,
-        coder: str | None,
-        unit_ids: Iterable[int] | None,
+        survey: str | None = None,
+        question: str | None = None,
+        wave: str | None = None,
+        coder: str | None = None,
+        unit_ids: Iterable[int] | None = None,
     ) -> Select:
         d = t.decisions
         query = select(*cols)
@@ -511,28 +511,12 @@ class Store:
             cond.append(d.c.unit_id.in_(_id_list(unit_ids)))
         return query.where(*cond)
 
-    def _current(
-        self,
-        cols: list,
-        *,
-        survey: str | None = None,
-        question: str | None = None,
-        wave: str | None = None,
-        coder: str | None = None,
-        unit_ids: Iterable[int] | None = None,
-        code: str | None = None,
-    ) -> Select:
-        """``cols`` of the current applied decisions in scope: per (unit, code, coder) the
-        decision with the highest decision_id, kept when it is 'applied'."""
+    def _current(self, cols: list, *, code: str | None = None, **scope: Any) -> Select:
+        """``cols`` of the current applied decisions in scope (``scope``: the keywords of
+        :meth:`_decision_query`): per (unit, code, coder) the decision with the highest
+        decision_id, kept when it is 'applied'."""
         d = t.decisions
-        latest = self._decision_query(
-            [func.max(d.c.id).label("id")],
-            survey=survey,
-            question=question,
-            wave=wave,
-            coder=coder,
-            unit_ids=unit_ids,
-        )
+        latest = self._decision_query([func.max(d.c.id).label("id")], **scope)
         if code is not None:
             latest = latest.where(d.c.code == code)
         latest = latest.group_by(d.c.unit_id, d.c.code, d.c.coder).subquery()
@@ -553,18 +537,8 @@ class Store:
         include_auto: bool = True,
     ) -> pd.DataFrame:
         """The full, append-only history in the order it was recorded."""
-        d = t.decisions
-        query = self._decision_query(
-            [d.c.id.label("decision_id"), *[d.c[c] for c in DECISION_COLUMNS[1:]]],
-            survey=survey,
-            question=question,
-            wave=wave,
-            coder=coder,
-            unit_ids=unit_ids,
-        )
-        if not include_auto:
-            query = query.where(d.c.source != "auto")
-        return _typed_decisions(self._read(query.order_by(d.c.id), DECISION_COLUMNS))
+        scope = dict(survey=survey, question=question, wave=wave, coder=coder, unit_ids=unit_ids)
+        return self._read_decisions(scope, include_auto, current=False)
 
     def current_codes(
         self,
@@ -578,19 +552,28 @@ class Store:
     ) -> pd.DataFrame:
         """Current codes: per (unit, code, coder) the last decision (highest decision_id) wins;
         rows where it is 'applied'. Coders never overwrite each other."""
+        scope = dict(survey=survey, question=question, wave=wave, coder=coder, unit_ids=unit_ids)
+        return self._read_decisions(scope, include_auto, current=True)
+
+    def _read_decisions(
+        self, scope: dict[str, Any], include_auto: bool, *, current: bool
+    ) -> pd.DataFrame:
+        """decisions() (current=False: every decision, by decision_id) and current_codes()
+        (the current applied ones, by unit, coder and code); without source 'auto' unless
+        ``include_auto`` (for current codes: after the last decision was picked)."""
         d = t.decisions
-        query = self._current(
-            [d.c[c] for c in CURRENT_COLUMNS],
-            survey=survey,
-            question=question,
-            wave=wave,
-            coder=coder,
-            unit_ids=unit_ids,
-        )
+        if current:
+            columns = CURRENT_COLUMNS
+            query = self._current([d.c[c] for c in columns], **scope)
+            order = [d.c.unit_id, d.c.coder, d.c.code]
+        else:
+            columns = DECISION_COLUMNS
+            cols = [d.c.id.label("decision_id"), *[d.c[c] for c in columns[1:]]]
+            query = self._decision_query(cols, **scope)
+            order = [d.c.id]
         if not include_auto:
             query = query.where(d.c.source != "auto")
-        query = query.order_by(d.c.unit_id, d.c.coder, d.c.code)
-        return _typed_decisions(self._read(query, CURRENT_COLUMNS))
+        return _typed_decisions(self._read(query.order_by(*order), columns))
 
     def coders(
         self, question: str | None = None, survey: str | None = None, wave: str | None = None
