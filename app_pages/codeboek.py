@@ -217,7 +217,9 @@ with st.form(f"cb_edit_{code_id}"):
         except TextAnalysisError as exc:
             C.toon_fout(exc, "Niet opgeslagen")
         else:
-            st.success(f"Versie {new.version} ({version}) opgeslagen.")
+            # rerun, so the header above names the new version (not the one it was drawn with)
+            st.session_state[MSG] = f"Versie {new.version} ({version}) opgeslagen."
+            st.rerun()
 
 st.subheader("Codes toevoegen en ordenen")
 st.caption(

@@ -128,3 +128,30 @@ def test_test_harnesses_live_in_tests():
     for path in PKG.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "class AppServer" not in text and "/usr/bin/chromium" not in text, path
+
+
+def test_suggest_submodules_import_from_two_threads_at_once():
+    """The app's background trainer imports ``suggest.ensemble`` while a page imports
+    ``suggest.rules``: with an eager package ``__init__`` that deadlocked (_DeadlockError,
+    then KeyError 'textanalysis.suggest' on the page). A fresh interpreter, three threads."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "errs = []\n"
+        "def imp(stmt):\n"
+        "    try:\n"
+        "        exec(stmt, {})\n"
+        "    except Exception as e:\n"
+        "        errs.append(repr(e))\n"
+        "stmts = ['from textanalysis.suggest.rules import RuleSuggester',\n"
+        "         'from textanalysis.suggest.ensemble import EnsembleSuggester',\n"
+        "         'from textanalysis.suggest import autocode, next_units']\n"
+        "ts = [threading.Thread(target=imp, args=(s,)) for s in stmts]\n"
+        "[t.start() for t in ts]\n"
+        "[t.join() for t in ts]\n"
+        "print(errs)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.strip() == "[]", res.stdout + res.stderr
