@@ -109,7 +109,9 @@ if not prog.empty:
     )
 
 st.subheader("2. Overeenstemming")
-chosen = st.multiselect("Codeurs", coders, default=coders[:2], key="rel_coders")
+chosen = st.multiselect(
+    "Codeurs", coders, default=coders[:2], key="rel_coders", placeholder="Kies codeurs"
+)
 if len(chosen) < 2:
     st.info("Kies minstens twee codeurs die dezelfde antwoorden hebben gecodeerd.")
 else:

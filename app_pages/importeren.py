@@ -9,6 +9,7 @@ user chooses, as with ``textanalysis import --on-change``: stop, replace or a ne
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 
@@ -46,10 +47,12 @@ if up is None:
 
 @st.cache_data(show_spinner="Bestand lezen ...", max_entries=4)
 def _saved(name: str, digest: str, data: bytes) -> str:
-    """Keep the upload as a file (the readers take paths); one per content hash."""
-    folder = Path(tempfile.gettempdir()) / "textanalysis-uploads"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{digest[:16]}{Path(name).suffix.lower()}"
+    """Keep the upload as a file (the readers take paths), one folder per content hash, under
+    the user's own file name: error messages then name the file the user chose."""
+    folder = Path(tempfile.gettempdir()) / "textanalysis-uploads" / digest[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w.\- ]", "_", Path(name).name).strip(". ") or "upload"
+    path = folder / safe
     path.write_bytes(data)
     return str(path)
 
@@ -78,7 +81,12 @@ st.dataframe(raw.df[[c for c in columns if c not in hidden]].head(20), hide_inde
 st.subheader("Kolommen kiezen")
 c1, c2 = st.columns(2)
 id_col = c1.selectbox("Respondent-id", columns, key="imp_id")
-open_cols = c2.multiselect("Open vragen", [c for c in columns if c != id_col], key="imp_questions")
+open_cols = c2.multiselect(
+    "Open vragen",
+    [c for c in columns if c != id_col],
+    key="imp_questions",
+    placeholder="Kies een of meer kolommen",
+)
 qids: dict[str, str] = {}
 for col in open_cols:
     default = col.split("_")[0].upper()
@@ -87,6 +95,7 @@ attrs = st.multiselect(
     "Kenmerken van de respondent (bijv. inwonersklasse, G40)",
     [c for c in columns if c not in open_cols and c != id_col],
     key="imp_attrs",
+    placeholder="Kies een of meer kolommen",
 )
 c3, c4, c5 = st.columns(3)
 survey = c3.text_input("Peiling", value="peiling", key="imp_survey")

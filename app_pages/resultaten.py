@@ -227,7 +227,9 @@ waves = sorted(
 if len(waves) > 1:
     st.divider()
     st.subheader("Vergelijking tussen peilingen")
-    chosen = st.multiselect("Golven", waves, default=waves[-2:], key="res_waves")
+    chosen = st.multiselect(
+        "Golven", waves, default=waves[-2:], key="res_waves", placeholder="Kies golven"
+    )
     if len(chosen) >= 2:
         try:
             long = report.compare_waves_from_store(

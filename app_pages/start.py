@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common as C
+from textanalysis.report.charts import readable_question_text
 
 st.title("textanalysis")
 st.caption(
@@ -43,7 +44,7 @@ for q in qs.itertuples():
         or "nog niet gecodeerd"
     )
     rows.append(
-        {"peiling": q.survey, "ronde": q.wave, "vraag": q.question_id, "tekst": q.question_text,
+        {"peiling": q.survey, "ronde": q.wave, "vraag": q.question_id, "tekst": readable_question_text(q.question_id, q.question_text),
          "antwoorden": q.units, "inhoudelijk": q.substantive_units, "respondenten": q.respondents, "gecodeerd (per codeur)": coders}
     )  # fmt: skip
 st.dataframe(rows, hide_index=True)

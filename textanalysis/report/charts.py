@@ -41,6 +41,15 @@ def _note_chart(width: int, note: str) -> alt.Chart:
     )
 
 
+def readable_question_text(question_id: str, text: str | None) -> str:
+    """The question's text as a person wrote it, or "" when the export had none and the
+    importer kept the column name ("q60_knelpunten") or the id instead."""
+    text = " ".join((text or "").split())
+    if not text or text == question_id or re.fullmatch(r"[A-Za-z][\w.]*", text):
+        return ""
+    return text
+
+
 def question_title(question_id: str, text: str | None, limit: int = 400) -> str:
     """Chart/table title for a question: "Q58: <text>", without repeating a leading "58.".
 
@@ -49,9 +58,9 @@ def question_title(question_id: str, text: str | None, limit: int = 400) -> str:
     a word boundary. A column name as text ("q60_knelpunten", no question text in the
     export) gives just the question id.
     """
-    text = " ".join((text or "").split())
+    text = readable_question_text(question_id, text)
     number = question_id.lstrip("Qq")
-    if not text or text == question_id or re.fullmatch(r"[A-Za-z][\w.]*", text):
+    if not text:
         return question_id
     if number and re.match(rf"{re.escape(number)}\s*[.):]\s", text):
         text = re.sub(rf"^{re.escape(number)}\s*[.):]\s*", "", text)
