@@ -271,8 +271,26 @@ def wait_suggestions(page, unit: str | None = None) -> dict:
         arg=unit,
         timeout=TIMEOUT,
     )
+    # the first model may still be on its way: once it arrives the page redraws the answer
+    # with its pre-selection, so wait for that, then for two identical snapshots in a row
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Suggesties worden voorbereid')", timeout=TIMEOUT
+    )
+    return stable_state(page)
+
+
+def stable_state(page, tries: int = 40, need_top: bool = True) -> dict:
+    """The screen once it stopped changing (a slow, loaded machine may still be redrawing)."""
     wait_idle(page)
-    return screen_state(page)
+    state = screen_state(page)
+    for _ in range(tries):
+        page.wait_for_timeout(250)
+        wait_idle(page)
+        again = screen_state(page)
+        if again == state and again["confirmBox"] is not None and (again["top"] or not need_top):
+            return again
+        state = again
+    return state
 
 
 def test_code_twenty_answers_on_one_screen_without_scrolling(tmp_path):
@@ -435,8 +453,7 @@ def test_new_question_three_codes_while_coding(tmp_path):
                     arg=[unit, i + 1],
                     timeout=TIMEOUT,
                 )
-                wait_idle(page)
-                state = screen_state(page)
+                state = stable_state(page, need_top=False)
                 assert state["confirmInView"] and state["answerInView"], state
                 ticked = {c for c, on in page.evaluate(BOXES_OF, unit) if on}
                 assert ticked, ticked
