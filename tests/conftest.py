@@ -188,3 +188,17 @@ def demo_db(demo_master, tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("TEXTANALYSIS_DB", str(db))
     return db
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
+    ]
+)
+def store_url(request, tmp_path) -> str:
+    """A fresh database on each engine: a SQLite file in tmp_path, then the throwaway PostgreSQL
+    (skipped with a reason when there is none)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("postgres_url")

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
+from store_helpers import record_codes  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from textanalysis import report  # noqa: E402
@@ -34,17 +35,6 @@ def _app(page: str, coder: str = "anna", scope=("peiling", "2022", "Q58")) -> Ap
 def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-
-
-def _code(db: Path, coder: str, codes: dict[int, list[str]]) -> None:
-    with Store(str(db)) as store:
-        store.record_decisions(
-            [
-                {"unit_id": u, "code": c, "coder": coder, "decision": "applied", "source": "manual"}
-                for u, cs in codes.items()
-                for c in cs
-            ]
-        )
 
 
 def _click(at: AppTest, label: str) -> AppTest:
@@ -109,7 +99,7 @@ def test_codeboek_merge_then_resultaten_follow(demo_db):
     single = units.groupby("respondent_id").filter(lambda g: len(g) == 1)  # one answer each
     ids = single["unit_id"].astype(int).tolist()[:6]
     a, b = leaves[0], leaves[1]
-    _code(demo_db, "anna", {u: [a] if i < 4 else [b] for i, u in enumerate(ids)})
+    record_codes(demo_db, "anna", {u: [a] if i < 4 else [b] for i, u in enumerate(ids)})
     at = _app("codeboek")
     at.selectbox(key="cb_mer_a").set_value(a)
     at.selectbox(key="cb_mer_b").set_value(b)
@@ -132,7 +122,7 @@ def test_codeboek_split_and_review_list(demo_db):
     with Store(str(demo_db)) as store:
         ids = store.units("peiling", "Q58", "2022", substantive=True)["unit_id"].tolist()[:3]
         leaf = store.load_codebook(question="Q58").leaf_ids[0]
-    _code(demo_db, "anna", {u: [leaf] for u in ids})
+    record_codes(demo_db, "anna", {u: [leaf] for u in ids})
     at = _app("codeboek")
     at.selectbox(key="cb_spl_code").set_value(leaf)
     at.text_input(key="cb_spl_b").input("Deel een")
@@ -156,7 +146,7 @@ def test_codeboek_delete_in_use_is_refused_in_dutch(demo_db):
     with Store(str(demo_db)) as store:
         u = store.units("peiling", "Q58", "2022", substantive=True)["unit_id"].tolist()[0]
         leaf = store.load_codebook(question="Q58").leaf_ids[0]
-    _code(demo_db, "anna", {u: [leaf]})
+    record_codes(demo_db, "anna", {u: [leaf]})
     at = _app("codeboek")
     at.selectbox(key="cb_del_code").set_value(leaf)
     [b for b in at.button if b.label == "Verwijderen"][0].click().run()
@@ -217,7 +207,7 @@ def test_themas_nothing_left_to_explore_says_so_in_dutch(demo_db):
     with Store(str(demo_db)) as store:
         ids = store.units("peiling", "Q58", "2022", substantive=True)["unit_id"].tolist()
         leaf = store.load_codebook(question="Q58").leaf_ids[0]
-    _code(demo_db, "anna", {u: [leaf] for u in ids})
+    record_codes(demo_db, "anna", {u: [leaf] for u in ids})
     at = _app("themas")
     at.selectbox(key="top_scope").set_value("anna")
     _click(at, "Thema's zoeken")

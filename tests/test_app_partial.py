@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
+from store_helpers import record_codes  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from textanalysis.store import Store  # noqa: E402
@@ -28,17 +29,6 @@ def _app(page: str, coder: str = "anna") -> AppTest:
     return at
 
 
-def _code(db: Path, coder: str, codes: dict[int, list[str]]) -> None:
-    with Store(str(db)) as store:
-        store.record_decisions(
-            [
-                {"unit_id": u, "code": c, "coder": coder, "decision": "applied", "source": "manual"}
-                for u, cs in codes.items()
-                for c in cs
-            ]
-        )
-
-
 def _texts(at: AppTest) -> str:
     parts = [*at.info, *at.warning, *at.caption, *at.subheader, *at.markdown]
     return " ".join(str(p.value) for p in parts)
@@ -50,8 +40,8 @@ def test_resultaten_partial_n_choice_and_dutch_table(demo_db):
         leaves = store.load_codebook(question="Q58").leaf_ids
     one_unit = units.groupby("respondent_id").filter(lambda g: len(g) == 1)
     ids = one_unit["unit_id"].astype(int).tolist()[:4]
-    _code(demo_db, "anna", {u: [leaves[0]] for u in ids})
-    _code(demo_db, "bert", {u: [leaves[0]] for u in ids[:2]})
+    record_codes(demo_db, "anna", {u: [leaves[0]] for u in ids})
+    record_codes(demo_db, "bert", {u: [leaves[0]] for u in ids[:2]})
     at = _app("resultaten")
     choice = at.selectbox(key="res_coder")
     assert choice.options == [
@@ -81,12 +71,12 @@ def test_betrouwbaarheid_batches_and_kappa_explanation(demo_db):
         ids = store.units("peiling", "Q58", "2022", substantive=True)["unit_id"].tolist()[:16]
         leaves = store.load_codebook(question="Q58").leaf_ids
     # a rare code: anna gives it once, bob never, both agree on another code everywhere
-    _code(
+    record_codes(
         demo_db,
         "anna",
         {u: [leaves[0]] + ([leaves[1]] if i == 0 else []) for i, u in enumerate(ids)},
     )
-    _code(demo_db, "bob", {u: [leaves[0]] for u in ids})
+    record_codes(demo_db, "bob", {u: [leaves[0]] for u in ids})
     at = _app("betrouwbaarheid", "carla")
     info = " ".join(i.value for i in at.info)
     assert "toevallige overeenstemming" in info and "93.8%" in info

@@ -48,19 +48,9 @@ def _result() -> IngestResult:
     )
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
-    ]
-)
-def store(request, tmp_path):
-    url = (
-        str(tmp_path / "store.db")
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    with Store(url) as s:
+@pytest.fixture
+def store(store_url):
+    with Store(store_url) as s:
         s.import_result(_result(), S, "2022")
         frame.add_code(s, S, Q, "Wachtlijsten", code_id="wacht", coder="anna")
         frame.add_code(s, S, Q, "GGZ", code_id="ggz", coder="anna")

@@ -16,19 +16,9 @@ from textanalysis.store import Store
 S, Q = "peiling", "Q58"
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.xdist_group("postgres")]),
-    ]
-)
-def store(request, tmp_path):
-    url = (
-        str(tmp_path / "store.db")
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_url")
-    )
-    with Store(url) as s:
+@pytest.fixture
+def store(store_url):
+    with Store(store_url) as s:
         s.import_result(make_result(n_respondents=8, questions=(Q,)), S, "2022")
         yield s
 
