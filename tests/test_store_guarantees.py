@@ -51,7 +51,13 @@ def _expected_current(unit_ids: list[int], n: int) -> set[tuple[int, str]]:
 
 
 @pytest.mark.slow
-def test_two_processes_record_2000_decisions_each(store_url):
+def test_two_processes_record_2000_decisions_each(store_url, monkeypatch):
+    # spawn re-runs the parent's __main__ in each child; an AppTest.from_function test earlier
+    # in this xdist worker leaves __main__ pointing at its temporary script (NameError in the
+    # children). The workers need nothing from __main__: hide its path for this test.
+    main = sys.modules["__main__"]
+    monkeypatch.delattr(main, "__file__", raising=False)
+    monkeypatch.setattr(main, "__spec__", None, raising=False)
     n = 2000
     ctx = mp.get_context("spawn")
     open_evt, ids_q, out_q = ctx.Event(), ctx.Queue(), ctx.Queue()
