@@ -6,6 +6,11 @@ Lives in tests/ (not in the library): nothing in ``textanalysis`` starts the app
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 def sys_executable() -> str:
@@ -112,3 +117,49 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+VIEWPORT = {"width": 1366, "height": 768}  # the analysts' laptops
+
+
+@dataclass
+class Session:
+    server: AppServer
+    browser: Any
+    context: Any
+    page: Any
+
+
+@contextmanager
+def app_in_chromium(
+    db: str | Path,
+    shots: Path,
+    *,
+    failure: str = "failure.png",
+    viewport: dict[str, int] | None = None,
+    timeout: float = 60.0,
+) -> Iterator[Session]:
+    """The app on ``db`` in headless Chromium (one context, one page).
+
+    On a failure it keeps a full-page screenshot of ``session.page`` as ``shots/failure`` and
+    prints it with the server's log, so a red browser test says what the analyst saw.
+    """
+    from playwright.sync_api import sync_playwright
+
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    with AppServer(str(app), str(db), timeout=timeout) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=viewport or VIEWPORT)
+        session = Session(server, browser, context, context.new_page())
+        try:
+            yield session
+        except BaseException:
+            shot = Path(shots) / failure
+            try:
+                session.page.screenshot(path=str(shot), full_page=True)
+            except Exception:  # noqa: BLE001 - the page itself may be gone
+                shot = None
+            print(f"screenshot: {shot}\nserver log:\n{server.log()}")
+            raise
+        finally:
+            browser.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_server import CHROMIUM, CHROMIUM_ARGS, AppServer
+from app_server import CHROMIUM, app_in_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -141,67 +141,58 @@ def open_page(page, title: str) -> None:
 
 def test_code_three_answers_results_follow_and_xss_is_inert(tmp_path):
     _need_browser()
-    from playwright.sync_api import sync_playwright
-
     from textanalysis import report
     from textanalysis.store import Store
 
     db = make_demo_db(tmp_path / "e2e.db")
     dialogs: list[str] = []
-    with AppServer(str(ROOT / "app.py"), str(db)) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(server.url, timeout=TIMEOUT)
-            name = page.locator('input[aria-label="Uw naam (codeur)"]')
-            name.fill("e2e")
-            name.press("Enter")
-            wait_idle(page)
+    with app_in_chromium(db, tmp_path, viewport={"width": 1400, "height": 1000}) as session:
+        server = session.server
+        page = session.page
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(server.url, timeout=TIMEOUT)
+        name = page.locator('input[aria-label="Uw naam (codeur)"]')
+        name.fill("e2e")
+        name.press("Enter")
+        wait_idle(page)
 
-            # Resultaten before coding: Q58 has no confirmed codes yet
-            open_page(page, "Resultaten")
-            select_option(page, "Vraag", "Q58")
-            wait_idle(page)
-            page.get_by_text("Nog geen gecodeerde respondenten").first.wait_for(timeout=TIMEOUT)
-            before = results_table(page)
-            assert before["respondenten"].astype(int).sum() == 0
+        # Resultaten before coding: Q58 has no confirmed codes yet
+        open_page(page, "Resultaten")
+        select_option(page, "Vraag", "Q58")
+        wait_idle(page)
+        page.get_by_text("Nog geen gecodeerde respondenten").first.wait_for(timeout=TIMEOUT)
+        before = results_table(page)
+        assert before["respondenten"].astype(int).sum() == 0
 
-            # Coderen: two ordinary answers, then the XSS answer found with the search box
-            open_page(page, "Coderen")
-            coded = [code_current_answer(page), code_current_answer(page)]
-            page.get_by_text("Volgorde en filters").click()
-            search = page.locator('input[aria-label="Zoeken in antwoorden"]')
-            search.fill("onerror")
-            search.press("Enter")
-            page.keyboard.press("Escape")  # close the popover
-            page.wait_for_function(
-                "() => (document.querySelector('.ta-answer')||{}).innerText?.includes('onerror')",
-                timeout=TIMEOUT,
-            )
-            wait_idle(page)
-            shown = answer_text(page)
-            assert "<script>window.__xss=1</script>" in shown
-            assert "<img src=x onerror=" in shown and "**vet**" in shown
-            assert "[klik](javascript:window.__xss=3)" in shown and "<b>html</b>" in shown
-            answer = page.locator(".ta-answer").first
-            assert answer.locator("script, img, iframe, b, a").count() == 0
-            assert answer.locator("mark").count() >= 1  # the evidence 'preventie' is marked
-            page.screenshot(path=str(tmp_path / "coderen.png"), full_page=True)
-            coded.append(code_current_answer(page))
-            assert page.evaluate("() => window.__xss") is None
-            assert dialogs == []
+        # Coderen: two ordinary answers, then the XSS answer found with the search box
+        open_page(page, "Coderen")
+        coded = [code_current_answer(page), code_current_answer(page)]
+        page.get_by_text("Volgorde en filters").click()
+        search = page.locator('input[aria-label="Zoeken in antwoorden"]')
+        search.fill("onerror")
+        search.press("Enter")
+        page.keyboard.press("Escape")  # close the popover
+        page.wait_for_function(
+            "() => (document.querySelector('.ta-answer')||{}).innerText?.includes('onerror')",
+            timeout=TIMEOUT,
+        )
+        wait_idle(page)
+        shown = answer_text(page)
+        assert "<script>window.__xss=1</script>" in shown
+        assert "<img src=x onerror=" in shown and "**vet**" in shown
+        assert "[klik](javascript:window.__xss=3)" in shown and "<b>html</b>" in shown
+        answer = page.locator(".ta-answer").first
+        assert answer.locator("script, img, iframe, b, a").count() == 0
+        assert answer.locator("mark").count() >= 1  # the evidence 'preventie' is marked
+        page.screenshot(path=str(tmp_path / "coderen.png"), full_page=True)
+        coded.append(code_current_answer(page))
+        assert page.evaluate("() => window.__xss") is None
+        assert dialogs == []
 
-            # Resultaten after coding: the counts changed and equal the library's
-            open_page(page, "Resultaten")
-            after = results_table(page)
-            page.screenshot(path=str(tmp_path / "resultaten.png"), full_page=True)
-        except Exception:
-            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-            print(f"screenshot: {tmp_path / 'failure.png'}\nserver log:\n{server.log()}")
-            raise
-        finally:
-            browser.close()
+        # Resultaten after coding: the counts changed and equal the library's
+        open_page(page, "Resultaten")
+        after = results_table(page)
+        page.screenshot(path=str(tmp_path / "resultaten.png"), full_page=True)
 
     assert len(coded) == 3
     with Store(str(db)) as store:
@@ -224,7 +215,6 @@ def test_code_three_answers_results_follow_and_xss_is_inert(tmp_path):
 
 # --- one screen per answer: 20 answers at 1366x768 without scrolling ------------------------
 
-VIEWPORT = {"width": 1366, "height": 768}
 
 SCREEN_STATE = """
 () => {
@@ -298,77 +288,68 @@ def test_code_twenty_answers_on_one_screen_without_scrolling(tmp_path):
     view for each of 20 answers; clicks go to screen coordinates (nothing scrolls the page);
     the database holds exactly what was ticked. The choices survive a reload and a new tab."""
     _need_browser()
-    from playwright.sync_api import sync_playwright
-
     from textanalysis.store import Store
 
     db = make_demo_db(tmp_path / "screen.db", xss=False)
     shots = Path(os.environ.get("TEXTANALYSIS_KEEP_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     expected: dict[int, set[str]] = {}
-    with AppServer(str(ROOT / "app.py"), str(db)) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT)
-        page = context.new_page()
-        try:
-            page.goto(
-                f"{server.url}/coderen?codeur=scherm&peiling=peiling&golf=2022&vraag=Q58",
-                timeout=TIMEOUT,
-            )
-            state = wait_suggestions(page)
-            for i in range(20):
-                assert state["scrolled"] == 0, state
-                assert state["answerInView"] and state["confirmInView"], (i, state)
-                assert state["top"], (i, state)  # top suggestions shown first ...
-                for box in state["top"]:  # ... inside the viewport, confidence not cut off
-                    assert box["inView"], (i, box)
-                assert "%" in state["top"][0]["label"], state["top"][0]
-                if i == 0:
-                    page.screenshot(path=str(shots / "coderen_1366x768.png"))
-                if i % 3 == 1:  # now and then the analyst adds a code that was not ticked
-                    extra = next((b for b in state["top"] if not b["checked"]), None)
-                    if extra is not None:
-                        key = f".st-key-cod_cb_{state['unit']}_{extra['code']}"
-                        box = page.locator(f"{key} label").first.bounding_box()
-                        page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)
-                        page.wait_for_function(
-                            "(k) => document.querySelector(k + ' input')?.checked === true",
-                            arg=key,
-                            timeout=TIMEOUT,
-                        )
-                        extra["checked"] = True
-                ticked = {b["code"] for b in state["top"] if b["checked"]}
-                expected[int(state["unit"])] = ticked
-                page.mouse.click(*state["confirmBox"])  # the button where it is on screen
-                state = wait_suggestions(page, state["unit"])
-            page.screenshot(path=str(shots / "coderen_after_20.png"))
-            progress = progress_count(page)
+    with app_in_chromium(db, shots) as session:
+        server = session.server
+        context = session.context
+        page = session.page
+        page.goto(
+            f"{server.url}/coderen?codeur=scherm&peiling=peiling&golf=2022&vraag=Q58",
+            timeout=TIMEOUT,
+        )
+        state = wait_suggestions(page)
+        for i in range(20):
+            assert state["scrolled"] == 0, state
+            assert state["answerInView"] and state["confirmInView"], (i, state)
+            assert state["top"], (i, state)  # top suggestions shown first ...
+            for box in state["top"]:  # ... inside the viewport, confidence not cut off
+                assert box["inView"], (i, box)
+            assert "%" in state["top"][0]["label"], state["top"][0]
+            if i == 0:
+                page.screenshot(path=str(shots / "coderen_1366x768.png"))
+            if i % 3 == 1:  # now and then the analyst adds a code that was not ticked
+                extra = next((b for b in state["top"] if not b["checked"]), None)
+                if extra is not None:
+                    key = f".st-key-cod_cb_{state['unit']}_{extra['code']}"
+                    box = page.locator(f"{key} label").first.bounding_box()
+                    page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)
+                    page.wait_for_function(
+                        "(k) => document.querySelector(k + ' input')?.checked === true",
+                        arg=key,
+                        timeout=TIMEOUT,
+                    )
+                    extra["checked"] = True
+            ticked = {b["code"] for b in state["top"] if b["checked"]}
+            expected[int(state["unit"])] = ticked
+            page.mouse.click(*state["confirmBox"])  # the button where it is on screen
+            state = wait_suggestions(page, state["unit"])
+        page.screenshot(path=str(shots / "coderen_after_20.png"))
+        progress = progress_count(page)
 
-            # remembered choices: a reload, and a new tab without anything in its URL
-            page.reload()
-            wait_suggestions(page)
-            assert page.locator('input[aria-label="Uw naam (codeur)"]').input_value() == "scherm"
-            tab = context.new_page()
-            tab.goto(server.url, timeout=TIMEOUT)
-            tab.wait_for_function(
-                "() => new URL(location.href).searchParams.get('codeur') === 'scherm'",
-                timeout=TIMEOUT,
-            )
-            tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Coderen").first.click()
-            wait_suggestions(tab)
-            assert tab.locator('input[aria-label="Uw naam (codeur)"]').input_value() == "scherm"
-            tab.screenshot(path=str(shots / "coderen_new_tab.png"))
-            chosen = tab.locator('input[aria-label="Vraag"]').first
-            shown = chosen.input_value() or chosen.evaluate(
-                "e => e.closest('[data-baseweb=\"select\"]')?.innerText || ''"
-            )
-            assert shown.startswith("Q58"), shown  # the question chosen in the other tab
-        except Exception:
-            page.screenshot(path=str(shots / "failure.png"), full_page=True)
-            print(f"screenshot: {shots / 'failure.png'}\nserver log:\n{server.log()}")
-            raise
-        finally:
-            browser.close()
+        # remembered choices: a reload, and a new tab without anything in its URL
+        page.reload()
+        wait_suggestions(page)
+        assert page.locator('input[aria-label="Uw naam (codeur)"]').input_value() == "scherm"
+        tab = context.new_page()
+        tab.goto(server.url, timeout=TIMEOUT)
+        tab.wait_for_function(
+            "() => new URL(location.href).searchParams.get('codeur') === 'scherm'",
+            timeout=TIMEOUT,
+        )
+        tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Coderen").first.click()
+        wait_suggestions(tab)
+        assert tab.locator('input[aria-label="Uw naam (codeur)"]').input_value() == "scherm"
+        tab.screenshot(path=str(shots / "coderen_new_tab.png"))
+        chosen = tab.locator('input[aria-label="Vraag"]').first
+        shown = chosen.input_value() or chosen.evaluate(
+            "e => e.closest('[data-baseweb=\"select\"]')?.innerText || ''"
+        )
+        assert shown.startswith("Q58"), shown  # the question chosen in the other tab
 
     assert len(expected) == 20 and progress == 20
     with Store(str(db)) as store:
@@ -405,8 +386,6 @@ def test_new_question_three_codes_while_coding(tmp_path):
     """A question without a codebook: the analyst makes three codes beside three answers
     ("Nieuwe code"), confirms, and the database holds codebook versions 1-3 and the codes."""
     _need_browser()
-    from playwright.sync_api import sync_playwright
-
     from textanalysis.ingest import ingest_file
     from textanalysis.store import Store
 
@@ -427,51 +406,44 @@ def test_new_question_three_codes_while_coding(tmp_path):
     shots.mkdir(parents=True, exist_ok=True)
     labels = ["Wachtlijsten", "Personeelstekort", "Financiën"]
     expected: dict[int, set[str]] = {}
-    with AppServer(str(ROOT / "app.py"), str(db)) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport=VIEWPORT).new_page()
-        try:
-            page.goto(
-                f"{server.url}/coderen?codeur=nieuw&peiling=peiling&golf=2022&vraag=Q99",
+    with app_in_chromium(db, shots, failure="failure_new.png") as session:
+        server = session.server
+        page = session.page
+        page.goto(
+            f"{server.url}/coderen?codeur=nieuw&peiling=peiling&golf=2022&vraag=Q99",
+            timeout=TIMEOUT,
+        )
+        page.get_by_text("nog geen codeboek").first.wait_for(timeout=TIMEOUT)
+        for i, label in enumerate(labels):
+            page.locator(".ta-answer").first.wait_for(timeout=TIMEOUT)
+            wait_idle(page)
+            unit = page.locator(".ta-answer").first.get_attribute("data-unit")
+            if i == 0:
+                page.screenshot(path=str(shots / "coderen_zonder_codeboek.png"))
+            page.locator("button").filter(has_text="Nieuwe code").first.click()
+            page.locator('input[aria-label="Label"]').first.fill(label)
+            page.locator("button").filter(has_text="Code toevoegen").first.click()
+            # the code is there, ticked, beside the same answer (the model may still train)
+            page.wait_for_function(
+                "([u, n]) => { const a = document.querySelector('.ta-answer');"
+                " return a && a.dataset.unit === u && document.querySelectorAll("
+                ' `[class*="st-key-cod_cb"][class*="_${u}_"] input`).length === n; }',
+                arg=[unit, i + 1],
                 timeout=TIMEOUT,
             )
-            page.get_by_text("nog geen codeboek").first.wait_for(timeout=TIMEOUT)
-            for i, label in enumerate(labels):
-                page.locator(".ta-answer").first.wait_for(timeout=TIMEOUT)
-                wait_idle(page)
-                unit = page.locator(".ta-answer").first.get_attribute("data-unit")
-                if i == 0:
-                    page.screenshot(path=str(shots / "coderen_zonder_codeboek.png"))
-                page.locator("button").filter(has_text="Nieuwe code").first.click()
-                page.locator('input[aria-label="Label"]').first.fill(label)
-                page.locator("button").filter(has_text="Code toevoegen").first.click()
-                # the code is there, ticked, beside the same answer (the model may still train)
-                page.wait_for_function(
-                    "([u, n]) => { const a = document.querySelector('.ta-answer');"
-                    " return a && a.dataset.unit === u && document.querySelectorAll("
-                    ' `[class*="st-key-cod_cb"][class*="_${u}_"] input`).length === n; }',
-                    arg=[unit, i + 1],
-                    timeout=TIMEOUT,
-                )
-                state = stable_state(page, need_top=False)
-                assert state["confirmInView"] and state["answerInView"], state
-                ticked = {c for c, on in page.evaluate(BOXES_OF, unit) if on}
-                assert ticked, ticked
-                expected[int(unit)] = ticked
-                page.mouse.click(*state["confirmBox"])
-                page.wait_for_function(
-                    "(u) => { const a = document.querySelector('.ta-answer'); return a && a.dataset.unit !== u; }",
-                    arg=unit,
-                    timeout=TIMEOUT,
-                )
-            wait_idle(page)
-            page.screenshot(path=str(shots / "coderen_drie_nieuwe_codes.png"))
-        except Exception:
-            page.screenshot(path=str(shots / "failure_new.png"), full_page=True)
-            print(f"screenshot: {shots / 'failure_new.png'}\nserver log:\n{server.log()}")
-            raise
-        finally:
-            browser.close()
+            state = stable_state(page, need_top=False)
+            assert state["confirmInView"] and state["answerInView"], state
+            ticked = {c for c, on in page.evaluate(BOXES_OF, unit) if on}
+            assert ticked, ticked
+            expected[int(unit)] = ticked
+            page.mouse.click(*state["confirmBox"])
+            page.wait_for_function(
+                "(u) => { const a = document.querySelector('.ta-answer'); return a && a.dataset.unit !== u; }",
+                arg=unit,
+                timeout=TIMEOUT,
+            )
+        wait_idle(page)
+        page.screenshot(path=str(shots / "coderen_drie_nieuwe_codes.png"))
 
     with Store(str(db)) as store:
         cb = store.load_codebook(question="Q99")

@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_server import CHROMIUM, CHROMIUM_ARGS, AppServer
+from app_server import CHROMIUM, VIEWPORT, app_in_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "handleiding"
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 TIMEOUT = 120_000  # ms; the first page load warms spaCy and the embedder
-VIEWPORT = {"width": 1366, "height": 768}
 SCOPE = "codeur=anna&peiling=peiling&golf=2022&vraag=Q60"
 MAX_BYTES = 300_000
 # text that only shows when something went wrong (app_pages.common.GENERIC_ERROR, fout_tekst)
@@ -80,8 +79,6 @@ def scroll_to(page, text: str) -> None:
 
 def test_guide_screenshots(demo_db, tmp_path):
     _need_browser()
-    from playwright.sync_api import sync_playwright
-
     # as after `make run`: the demo's gold codes, so Resultaten and the suggestions have data
     exe = Path(sys.executable).with_name("textanalysis")
     subprocess.run(
@@ -91,9 +88,9 @@ def test_guide_screenshots(demo_db, tmp_path):
         cwd=ROOT,
     )
     shots: list[Path] = []
-    with AppServer(str(ROOT / "app.py"), str(demo_db)) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
+    with app_in_chromium(demo_db, tmp_path) as session:
+        server = session.server
+        page = session.page
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
@@ -101,90 +98,77 @@ def test_guide_screenshots(demo_db, tmp_path):
             page.goto(f"{server.url}/{path}?{scope}", timeout=TIMEOUT)
             check_page(page, title)
 
-        try:
-            visit("", "textanalysis")  # Start is the default page
-            page.get_by_text("Vragen en voortgang").first.wait_for(timeout=TIMEOUT)
-            page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(timeout=TIMEOUT)
-            shots.append(save(page, tmp_path, "start.png"))
+        visit("", "textanalysis")  # Start is the default page
+        page.get_by_text("Vragen en voortgang").first.wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stDataFrame"]').nth(1).wait_for(timeout=TIMEOUT)
+        shots.append(save(page, tmp_path, "start.png"))
 
-            visit("importeren", "Importeren")
-            page.locator('input[type="file"]').first.set_input_files(
-                str(ROOT / "data" / "peiling2022.csv")
-            )
-            page.get_by_role("heading", name="Kolommen kiezen").first.wait_for(timeout=TIMEOUT)
-            wait_idle(page)
-            box = page.locator('[data-testid="stMultiSelect"] input[aria-label*="Open vragen"]')
-            box.first.click()
-            box.first.press_sequentially("q60")
-            box.first.press("Enter")
-            page.keyboard.press("Escape")
-            page.get_by_role("heading", name="Zo wordt het opgeslagen").first.wait_for(
-                timeout=TIMEOUT
-            )
-            check_page(page, "Importeren")
-            scroll_to(page, "Kolommen kiezen")
-            shots.append(save(page, tmp_path, "importeren.png"))
+        visit("importeren", "Importeren")
+        page.locator('input[type="file"]').first.set_input_files(
+            str(ROOT / "data" / "peiling2022.csv")
+        )
+        page.get_by_role("heading", name="Kolommen kiezen").first.wait_for(timeout=TIMEOUT)
+        wait_idle(page)
+        box = page.locator('[data-testid="stMultiSelect"] input[aria-label*="Open vragen"]')
+        box.first.click()
+        box.first.press_sequentially("q60")
+        box.first.press("Enter")
+        page.keyboard.press("Escape")
+        page.get_by_role("heading", name="Zo wordt het opgeslagen").first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Importeren")
+        scroll_to(page, "Kolommen kiezen")
+        shots.append(save(page, tmp_path, "importeren.png"))
 
-            visit("coderen", "Coderen")
-            page.locator(".ta-answer").first.wait_for(timeout=TIMEOUT)
-            page.locator('[class*="st-key-cod_cb_"] input').first.wait_for(
-                state="attached", timeout=TIMEOUT
-            )  # the suggestions are there
-            page.get_by_role("button", name="Bevestigen").first.wait_for(timeout=TIMEOUT)
-            check_page(page, "Coderen")
-            assert page.get_by_text("Uw voortgang:").count() >= 1
-            shots.append(save(page, tmp_path, "coderen.png"))
+        visit("coderen", "Coderen")
+        page.locator(".ta-answer").first.wait_for(timeout=TIMEOUT)
+        page.locator('[class*="st-key-cod_cb_"] input').first.wait_for(
+            state="attached", timeout=TIMEOUT
+        )  # the suggestions are there
+        page.get_by_role("button", name="Bevestigen").first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Coderen")
+        assert page.get_by_text("Uw voortgang:").count() >= 1
+        shots.append(save(page, tmp_path, "coderen.png"))
 
-            visit("zoeken", "Zoeken en coderen")
-            search = page.locator('input[aria-label="Zoekopdracht"]')
-            search.fill("wachtlijst")
-            page.get_by_role("button", name="Zoeken").first.click()
-            page.get_by_text("gevonden voor: wachtlijst").first.wait_for(timeout=TIMEOUT)
-            check_page(page, "Zoeken en coderen")
-            shots.append(save(page, tmp_path, "zoeken.png"))
+        visit("zoeken", "Zoeken en coderen")
+        search = page.locator('input[aria-label="Zoekopdracht"]')
+        search.fill("wachtlijst")
+        page.get_by_role("button", name="Zoeken").first.click()
+        page.get_by_text("gevonden voor: wachtlijst").first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Zoeken en coderen")
+        shots.append(save(page, tmp_path, "zoeken.png"))
 
-            visit("codeboek", "Codeboek")
-            page.get_by_text("Codes, bevestigde antwoorden").first.wait_for(timeout=TIMEOUT)
-            check_page(page, "Codeboek")
-            shots.append(save(page, tmp_path, "codeboek.png"))
-            scroll_to(page, "Codes toevoegen en ordenen")
-            shots.append(save(page, tmp_path, "codeboek-ordenen.png"))
+        visit("codeboek", "Codeboek")
+        page.get_by_text("Codes, bevestigde antwoorden").first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Codeboek")
+        shots.append(save(page, tmp_path, "codeboek.png"))
+        scroll_to(page, "Codes toevoegen en ordenen")
+        shots.append(save(page, tmp_path, "codeboek-ordenen.png"))
 
-            visit("themas", "Thema's ontdekken")
-            page.get_by_role("button", name="Thema's zoeken").first.click()
-            page.get_by_role("heading", name="thema's (run").first.wait_for(timeout=300_000)
-            check_page(page, "Thema's ontdekken")
-            scroll_to(page, "Thema omzetten naar code")
-            shots.append(save(page, tmp_path, "themas.png"))
+        visit("themas", "Thema's ontdekken")
+        page.get_by_role("button", name="Thema's zoeken").first.click()
+        page.get_by_role("heading", name="thema's (run").first.wait_for(timeout=300_000)
+        check_page(page, "Thema's ontdekken")
+        scroll_to(page, "Thema omzetten naar code")
+        shots.append(save(page, tmp_path, "themas.png"))
 
-            visit("resultaten", "Resultaten")
-            page.get_by_role("heading", name="Meest genoemde thema's").first.wait_for(
-                timeout=TIMEOUT
-            )
-            page.locator('[data-testid="stVegaLiteChart"], .vega-embed').first.wait_for(
-                timeout=TIMEOUT
-            )
-            check_page(page, "Resultaten")
-            shots.append(save(page, tmp_path, "resultaten.png"))
-            scroll_to(page, "Kruistabel")
-            shots.append(save(page, tmp_path, "resultaten-kruistabel.png"))
+        visit("resultaten", "Resultaten")
+        page.get_by_role("heading", name="Meest genoemde thema's").first.wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stVegaLiteChart"], .vega-embed').first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Resultaten")
+        shots.append(save(page, tmp_path, "resultaten.png"))
+        scroll_to(page, "Kruistabel")
+        shots.append(save(page, tmp_path, "resultaten-kruistabel.png"))
 
-            # the 2019 wave: in 2022 'gold' coded every answer, so nothing is left to divide
-            visit("betrouwbaarheid", "Betrouwbaarheid", SCOPE.replace("2022", "2019"))
-            page.locator('input[aria-label="Codeurs (komma-gescheiden)"]').fill("anna, bert")
-            page.locator('input[aria-label="Antwoorden per codeur"]').fill("20")
-            page.get_by_role("button", name="Porties toewijzen").first.click()
-            page.get_by_text("Toegewezen: anna").first.wait_for(timeout=TIMEOUT)
-            check_page(page, "Betrouwbaarheid")
-            scroll_to(page, "Werk verdelen")
-            shots.append(save(page, tmp_path, "betrouwbaarheid.png"))
-            assert dialogs == []
-        except Exception:
-            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-            print(f"screenshot: {tmp_path / 'failure.png'}\nserver log:\n{server.log()}")
-            raise
-        finally:
-            browser.close()
+        # the 2019 wave: in 2022 'gold' coded every answer, so nothing is left to divide
+        visit("betrouwbaarheid", "Betrouwbaarheid", SCOPE.replace("2022", "2019"))
+        page.locator('input[aria-label="Codeurs (komma-gescheiden)"]').fill("anna, bert")
+        page.locator('input[aria-label="Antwoorden per codeur"]').fill("20")
+        page.get_by_role("button", name="Porties toewijzen").first.click()
+        page.get_by_text("Toegewezen: anna").first.wait_for(timeout=TIMEOUT)
+        check_page(page, "Betrouwbaarheid")
+        scroll_to(page, "Werk verdelen")
+        shots.append(save(page, tmp_path, "betrouwbaarheid.png"))
+        assert dialogs == []
 
     assert len(shots) == 10
     if os.environ.get("TEXTANALYSIS_SCREENSHOTS") == "1":
