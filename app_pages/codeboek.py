@@ -308,9 +308,12 @@ with t_del, st.form("cb_delete"):
             lambda who: frame.delete(store, survey, question, code_d, coder=who, into=into_d),
         )
 
-review = frame.split_review(store, survey, question, wave=wave)
-if not review.empty:
-    st.subheader(f"Gesplitste codes toewijzen ({len(review)} antwoorden)")
+me = C.coder()  # each coder assigns the answers of their own decisions
+review = frame.split_review(store, survey, question, wave=wave, coder=me) if me else None
+if not me and not frame.split_review(store, survey, question, wave=wave).empty:
+    st.info("Er zijn gesplitste codes toe te wijzen: vul links uw naam (codeur) in.")
+if review is not None and not review.empty:
+    st.subheader(f"Gesplitste codes toewijzen ({len(review)} antwoorden van {me})")
     for was, group in review.groupby("was", sort=True):
         targets = [c for c in group["into"].iloc[0] if c in labels]
         st.markdown(f"**Was: {C.md_escape(was)}**, kies per antwoord de nieuwe code.")

@@ -328,7 +328,7 @@ def panel() -> None:
     elif mode == DISAGREE:  # on a unit assigned to this coder: only once they decided it
         review = disagreement_units(store, survey, question, wave, coder)
     elif mode == CHANGED:
-        flags = flagged_units(store, survey, question, wave)
+        flags = flagged_units(store, survey, question, wave, coder)
         review = set(flags)
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}

@@ -9,6 +9,7 @@ import pytest
 from test_store_support import make_result
 
 from textanalysis.codebook import frame
+from textanalysis.coding.review import flagged_units
 from textanalysis.errors import CodebookError
 from textanalysis.report import frequencies
 from textanalysis.store import Store
@@ -184,6 +185,33 @@ def test_split_sends_the_answers_to_the_review_list(store, coded):
     assert frame.split_review(store, S, Q, "b")["unit_id"].tolist() == [u[4]]
     cur = store.current_codes(survey=S, question=Q, coder="anna")
     assert set(cur.loc[cur["code"] == "b1", "unit_id"]) == {u[1], u[2]}
+
+
+def test_split_review_belongs_to_each_coder_who_had_the_code(store, coded):
+    """Double coding: anna and bert both coded u1 with b. Each chooses for their own decision;
+    anna's choice closes only her flag, and neither sees the other's flags."""
+    u = coded
+    store.record_decisions([{"unit_id": u[1], "code": "b", "coder": "bert"}])
+    change = frame.split(store, S, Q, "b", ["b1", "b2"], coder="anna")
+    assert change.flagged == 4  # anna: u1, u2; bert: u1, u4
+    mine = frame.split_review(store, S, Q, "b", coder="anna")
+    theirs = frame.split_review(store, S, Q, "b", coder="bert")
+    assert sorted(mine["unit_id"]) == sorted([u[1], u[2]]) and set(mine["coder"]) == {"anna"}
+    assert sorted(theirs["unit_id"]) == sorted([u[1], u[4]])
+    assert set(flagged_units(store, S, Q, None, "bert")) == {u[1], u[4]}
+    frame.assign_split(store, [u[1]], "b", ["b2"], coder="anna")
+    assert frame.split_review(store, S, Q, "b", coder="anna")["unit_id"].tolist() == [u[2]]
+    assert sorted(frame.split_review(store, S, Q, "b", coder="bert")["unit_id"]) == sorted(
+        [u[1], u[4]]
+    )
+    cur = store.current_codes(survey=S, question=Q)
+    got = {(int(r.unit_id), r.coder) for r in cur[cur["code"] == "b2"].itertuples()}
+    assert got == {(u[1], "anna")}  # bert's decision waits for bert
+    # a flag of the answer (a re-import changed it) is anyone's: one coder closes it
+    store.flag_for_review([u[7]], "text changed")
+    assert u[7] in flagged_units(store, S, Q, None, "bert")
+    store.mark_reviewed([u[7]], "anna")
+    assert u[7] not in flagged_units(store, S, Q, None, "bert")
 
 
 def test_delete_only_when_unused_or_reassigned(store, coded):

@@ -13,9 +13,10 @@ One set of operations for the app (Coderen's "nieuwe code", Codeboek), the topic
      ``rejected`` A and an ``applied`` A2 (a last ``rejected`` A becomes a rejected A2);
    * merge A into B (and delete A with ``into=B``): per (unit, coder) with A applied, a
      ``rejected`` A and, unless B is applied already, an ``applied`` B;
-   * split A into B and C: per (unit, coder) with A applied, a ``rejected`` A; the units are
-     flagged for review with reason ``split:A`` (:func:`split_review`), and
-     :func:`assign_split` records the coder's choice and closes the flag;
+   * split A into B and C: per (unit, coder) with A applied, a ``rejected`` A and a review
+     flag of that coder with reason ``split:A`` (:func:`split_review`); :func:`assign_split`
+     records the coder's choice and closes only their flag (in double coding each coder
+     chooses for their own decision, and sees no other coder's flags);
    * add, move, rename of the label only, delete of an unused code: no decisions;
 
    carried ``applied`` decisions keep ``source='auto'`` when the original was auto-coded
@@ -190,7 +191,7 @@ class _Frame:
         new: Codebook,
         rows: Sequence[dict[str, Any]] = (),
         *,
-        flag: tuple[list[int], str, str] | None = None,
+        flag: tuple[dict[str, list[int]], str, str] | None = None,
         code_id: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> FrameChange:
@@ -203,7 +204,9 @@ class _Frame:
         for r in rows:
             r.update(codebook_version=version, reason=summary)
         n = store.record_decisions(list(rows)) if rows else 0
-        flagged = store.flag_for_review(flag[0], flag[1], flag[2]) if flag and flag[0] else 0
+        flagged = 0
+        for who, units_of in (flag[0] if flag else {}).items():  # one flag per unit and coder
+            flagged += store.flag_for_review(units_of, flag[1], flag[2], coder=who)
         previous = old.content_hash if old is not None else None
         units = sorted({int(r["unit_id"]) for r in rows})
         run_id = store.record_run(
@@ -368,7 +371,9 @@ def split(
     new = split_code(frame.old, code_id, pairs)
     rows = frame.carry(code_id, None, keep_rejected=False)
     ids = [i for i, _ in pairs]
-    units = sorted({int(r["unit_id"]) for r in rows})
+    units: dict[str, list[int]] = {}
+    for r in rows:
+        units.setdefault(str(r["coder"]), []).append(int(r["unit_id"]))
     note = f"assign {', '.join(ids)} (was '{code_id}')"
     return frame.commit(
         "split",
@@ -419,12 +424,19 @@ def delete(
 
 
 def split_review(
-    store: Any, survey: str, question: str, code_id: str | None = None, wave: str | None = None
+    store: Any,
+    survey: str,
+    question: str,
+    code_id: str | None = None,
+    wave: str | None = None,
+    *,
+    coder: str | None = None,
 ) -> pd.DataFrame:
-    """Open review flags of splits (of ``code_id``, else of any code): the columns of
-    ``Store.units_needing_review`` plus ``was`` (the split code), ``into`` (the codes it was
-    split into, a list; from the latest split of ``was``) and ``text``."""
-    flags = store.units_needing_review(survey, question, wave)
+    """Open review flags of splits (of ``code_id``, else of any code; of ``coder``, else of
+    every coder: one row per unit and coder): the columns of ``Store.units_needing_review``
+    plus ``was`` (the split code), ``into`` (the codes it was split into, a list; from the
+    latest split of ``was``) and ``text``."""
+    flags = store.units_needing_review(survey, question, wave, coder=coder)
     flags = flags[flags["reason"].astype(str).str.startswith(SPLIT_REASON)].copy()
     flags["was"] = flags["reason"].str[len(SPLIT_REASON) :]
     if code_id is not None:
@@ -446,7 +458,8 @@ def assign_split(
 ) -> int:
     """The coder's choice for answers of split code ``was``: ``codes`` applied (source
     ``manual``, reason ``split 'was': assigned``; none: the answer fits neither) and the
-    review flags closed. Returns how many decisions were recorded."""
+    coder's review flags closed (another coder's stay open). Returns how many decisions were
+    recorded."""
     ids = sorted({int(u) for u in unit_ids})
     rows = [
         {"unit_id": u, "code": c, "coder": coder, "source": "manual"}

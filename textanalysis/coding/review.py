@@ -62,9 +62,12 @@ def disagreement_units(
     return out
 
 
-def flagged_units(store: Any, survey: str, question: str, wave: str | None) -> dict[int, str]:
-    """Open review flags: unit -> Dutch reason (the last flag of the unit)."""
-    flags = store.units_needing_review(survey, question, wave)
+def flagged_units(
+    store: Any, survey: str, question: str, wave: str | None, coder: str | None = None
+) -> dict[int, str]:
+    """Open review flags (``coder``'s own and anyone's): unit -> Dutch reason (the last flag
+    of the unit)."""
+    flags = store.units_needing_review(survey, question, wave, coder=coder)
     return {int(r.unit_id): reason_text(str(r.reason)) for r in flags.itertuples()}
 
 

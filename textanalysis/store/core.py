@@ -151,6 +151,7 @@ class Store:
         question: str | None = None,
         wave: str | None = None,
         *,
+        coder: str | None = None,
         include_reviewed: bool = False,
     ) -> pd.DataFrame:
         """Units flagged for review (not yet reviewed): a re-import replaced their text while
@@ -158,8 +159,9 @@ class Store:
 
         Columns: review_id, unit_id, survey, wave, question_id, respondent_id, reason ('text
         changed' | 'removed from the answer' | 'split:CODE'), old_text, new_text, source_name
-        (the file, or what to do), created_at,
-        reviewed_at, reviewed_by. The decisions themselves are untouched.
+        (the file, or what to do), coder (whose flag; None: anyone's), created_at,
+        reviewed_at, reviewed_by. ``coder``: only the flags that coder has to review (their
+        own and anyone's). The decisions themselves are untouched.
         """
         rv = t.unit_reviews
         query = (
@@ -174,6 +176,7 @@ class Store:
                 rv.c.old_text,
                 rv.c.new_text,
                 rv.c.source_name,
+                rv.c.coder,
                 rv.c.created_at,
                 rv.c.reviewed_at,
                 rv.c.reviewed_by,
@@ -188,16 +191,27 @@ class Store:
         )
         if not include_reviewed:
             query = query.where(rv.c.reviewed_at.is_(None))
+        if coder is not None:
+            query = query.where(or_(rv.c.coder.is_(None), rv.c.coder == coder))
         return self._read(query)
 
-    def flag_for_review(self, unit_ids: Iterable[int], reason: str, note: str | None = None) -> int:
+    def flag_for_review(
+        self,
+        unit_ids: Iterable[int],
+        reason: str,
+        note: str | None = None,
+        *,
+        coder: str | None = None,
+    ) -> int:
         """Flag units for review (e.g. ``reason='split:A'`` after a codeframe split; ``note``
-        says what to do); a unit with an open flag of the same reason is not flagged twice.
-        Returns how many flags were added."""
+        says what to do; ``coder``: whose flag it is, None: anyone's). A unit with an open flag
+        of the same reason and coder is not flagged twice. Returns how many flags were added."""
         reason = clean_name(reason, "review reason")[:50]
+        who = clean_name(coder, "coder name") if coder is not None else None
         ids = sorted({check_unit_id(i) for i in unit_ids})
         rv = t.unit_reviews
         now = utcnow()
+        same_coder = rv.c.coder.is_(None) if who is None else rv.c.coder == who
         with self._write() as conn:
             check_units_exist(conn, t.units, ids)
             open_ = set()
@@ -207,12 +221,14 @@ class Store:
                         select(rv.c.unit_id).where(
                             rv.c.unit_id.in_(part),
                             rv.c.reason == reason,
+                            same_coder,
                             rv.c.reviewed_at.is_(None),
                         )
                     )
                 )
             rows = [
-                {"unit_id": i, "reason": reason, "source_name": note, "created_at": now}
+                {"unit_id": i, "reason": reason, "source_name": note, "coder": who}
+                | {"created_at": now}
                 for i in ids
                 if i not in open_
             ]
@@ -221,15 +237,20 @@ class Store:
         return len(rows)
 
     def mark_reviewed(self, unit_ids: Iterable[int], coder: str, reason: str | None = None) -> int:
-        """Close the open review flags of these units (only those with ``reason`` when
-        given); returns how many were closed."""
+        """Close ``coder``'s open review flags of these units (their own and anyone's; only
+        those with ``reason`` when given); another coder's flags stay open. Returns how many
+        were closed."""
         coder = clean_name(coder, "coder name")
         ids = sorted({check_unit_id(i) for i in unit_ids})
         rv = t.unit_reviews
         n = 0
         with self._write() as conn:
             for part in chunks(ids):
-                cond = [rv.c.unit_id.in_(part), rv.c.reviewed_at.is_(None)]
+                cond = [
+                    rv.c.unit_id.in_(part),
+                    rv.c.reviewed_at.is_(None),
+                    or_(rv.c.coder.is_(None), rv.c.coder == coder),
+                ]
                 if reason is not None:
                     cond.append(rv.c.reason == reason[:50])
                 res = conn.execute(

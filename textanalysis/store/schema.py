@@ -200,6 +200,8 @@ class UnitReview(Base):
     old_text: Mapped[str | None] = mapped_column(Text)
     new_text: Mapped[str | None] = mapped_column(Text)
     source_name: Mapped[str | None] = mapped_column(String(500))
+    # whose flag (revision 0006): a split flags each coder who applied the code; NULL: anyone's
+    coder: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
