@@ -104,7 +104,7 @@ def test_apply_and_undo_restore_the_current_codes_exactly(store):
     store.record_decision(u[3], "ggz", "anna")
     store.record_decision(u[0], "wacht", "bert")
     before_codes = store.current_codes(survey=S, question=Q)
-    n_before = len(store.decisions())
+    n_before = len(store.decisions(include_undone=True))
     action = bulk.apply(store, S, Q, "wacht*", "wacht", coder="anna")
     assert (action.applied, action.already) == (2, 1)
     cur = store.current_codes(survey=S, question=Q, coder="anna")
@@ -119,7 +119,9 @@ def test_apply_and_undo_restore_the_current_codes_exactly(store):
         store.current_codes(survey=S, question=Q)[["unit_id", "code", "coder"]],
         before_codes[["unit_id", "code", "coder"]],
     )
-    assert len(store.decisions()) == n_before + 4  # appended, nothing changed or removed
+    log = store.decisions(include_undone=True)
+    assert len(log) == n_before + 4  # appended, nothing changed or removed
+    assert len(store.decisions()) == n_before  # in effect: the pair changed nothing
     with pytest.raises(CodebookError, match=r"\[C083\]"):
         bulk.undo(store, action.action_id)
 
@@ -141,3 +143,44 @@ def test_apply_to_chosen_hits_and_undo_keeps_later_work(store):
     run = store.load_run(frame.operations(store).run_id.iloc[0])
     with pytest.raises(CodebookError, match=r"\[C082\]"):
         bulk.undo(store, run["run_id"])
+
+
+def test_an_undone_bulk_action_leaves_no_trace_of_looking(store):
+    """Answers only an undone bulk action touched count as not coded by the coder: not in
+    progress, N, the "nog niet gecodeerd" queue or the training data; the log keeps it all."""
+    from textanalysis.report.codings import coded_units
+
+    u = store.units(S, Q)["unit_id"].tolist()
+    store.record_decision(u[2], "ggz", "anna", decision="rejected")  # anna looked at u2
+    looked = {u[2]}
+
+    def state():
+        uncoded = set(store.units(S, Q, uncoded_by="anna")["unit_id"])
+        progress = store.progress(S, Q).set_index("coder")["coded_units"].to_dict()
+        return uncoded, progress, coded_units(store, S, Q, None, "anna")
+
+    before = state()
+    assert before[2] == looked
+    actions = [bulk.apply(store, S, Q, "ggz", "ggz", coder="anna")]
+    for _ in range(11):  # another coder's actions, each undone at once
+        actions.append(bulk.apply(store, S, Q, "wachtlijst", "wacht", coder="bert"))
+        bulk.undo(store, actions[-1].action_id)
+    assert coded_units(store, S, Q, None, "anna") == looked | {u[0], u[3]}
+    bulk.undo(store, actions[0].action_id, coder="anna")
+    assert state() == before
+    assert set(store.decisions(coder="anna")["unit_id"]) == looked
+    assert "bert" not in set(store.progress(S, Q)["coder"])
+    log = store.decisions(include_undone=True)
+    assert {"bulk", "manual"} == set(log["source"]) and len(log) == 1 + 2 * 2 + 11 * 2 * 2
+    with pytest.raises(CodebookError, match=r"\[C083\]"):
+        bulk.undo(store, actions[0].action_id)
+
+
+def test_undone_action_ids_are_read_exactly():
+    from textanalysis.store.undo import is_undone, undone_actions
+
+    reasons = ["undo bulk #12", "undo bulk #3 by anna", "undo bulk #x", None, "bulk #1: a"]
+    assert undone_actions(reasons) == {12, 3}
+    assert is_undone("bulk #12: wacht*", {12}) and is_undone("undo bulk #3 by anna", {3})
+    assert not is_undone("bulk #1: wacht*", {12}) and not is_undone("undo bulk #1", {12})
+    assert not is_undone("merge 'a' -> 'b'", {1}) and not is_undone(None, {1})

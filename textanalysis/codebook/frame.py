@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CodebookError, CodeInUseError, Errors, StoreError
+from ..store.undo import drop_undone
 from .edit import (
     attach,
     check_question,
@@ -148,10 +149,16 @@ def codes_as_of(
     pos = books.index[books["version"] == version][0]
     later = books.loc[books.index > pos, "created_at"]
     dec = store.decisions(
-        survey=survey, question=question, wave=wave, coder=coder, include_auto=include_auto
+        survey=survey,
+        question=question,
+        wave=wave,
+        coder=coder,
+        include_auto=include_auto,
+        include_undone=True,
     )
     if len(later):
         dec = dec[dec["created_at"] < pd.Timestamp(later.iloc[0])]
+    dec = drop_undone(dec)  # a bulk action undone only later still counted then
     coded = {int(u) for u in dec["unit_id"]}
     last = dec.drop_duplicates(["unit_id", "code", "coder"], keep="last")
     cols = ["unit_id", "code", "coder", "source", "score", "created_at"]

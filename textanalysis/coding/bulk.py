@@ -30,6 +30,7 @@ import pandas as pd
 
 from .. import nlp
 from ..errors import CodebookError, Errors
+from ..store.undo import bulk_reason, undo_reason, undone_actions
 
 RUN_KIND = "bulk"
 HIT_COLUMNS = ["unit_id", "respondent_id", "wave", "before", "match", "after", "matches", "text"]
@@ -283,7 +284,7 @@ class BulkAction:
 
 
 def _last(store: Any, survey: str, question: str, coder: str, code: str) -> dict[int, pd.Series]:
-    dec = store.decisions(survey=survey, question=question, coder=coder)
+    dec = store.decisions(survey=survey, question=question, coder=coder, include_undone=True)
     dec = dec[dec["code"] == code].drop_duplicates(["unit_id"], keep="last")
     return {int(r["unit_id"]): r for _, r in dec.iterrows()}
 
@@ -331,15 +332,11 @@ def apply(
     )
     rows = [
         {"unit_id": u, "code": code, "coder": coder, "source": "bulk"}
-        | {"codebook_version": codebook.content_hash, "reason": _reason(run_id, query)}
+        | {"codebook_version": codebook.content_hash, "reason": bulk_reason(run_id, query)}
         for u in todo
     ]
     n = store.record_decisions(rows) if rows else 0
     return BulkAction(run_id, code, query, n, len(chosen) - len(todo))
-
-
-def _reason(action_id: int, query: str) -> str:
-    return f"bulk #{action_id}: {query}"
 
 
 def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
@@ -351,15 +348,16 @@ def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
     if run["kind"] != RUN_KIND:
         raise CodebookError(Errors.C082, action_id=action_id, kind=run["kind"])
     p = run["params"]
-    undo_reason = f"undo bulk #{action_id}" + (f" by {coder}" if coder else "")
-    dec = store.decisions(survey=p["survey"], question=p["question"], coder=p["coder"])
+    why = undo_reason(int(action_id), coder)
+    dec = store.decisions(
+        survey=p["survey"], question=p["question"], coder=p["coder"], include_undone=True
+    )
     mine = dec[dec["code"] == p["code"]]
-    reasons = mine["reason"].fillna("").astype(str)
-    done = reasons.str.startswith(f"undo bulk #{action_id}")
+    done = mine["reason"].map(lambda r: undone_actions([r]) == {int(action_id)})
     if done.any():
         raise CodebookError(Errors.C083, action_id=action_id, n=int(done.sum()))
     last = mine.drop_duplicates(["unit_id"], keep="last").set_index("unit_id")
-    bulk = _reason(int(action_id), p["query"])
+    bulk = bulk_reason(int(action_id), p["query"])
     rows = []
     for u in p["units"]:
         u = int(u)
@@ -367,7 +365,7 @@ def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
             continue  # changed since (or never recorded): leave the coder's later decision
         rows.append(
             {"unit_id": u, "code": p["code"], "coder": p["coder"], "decision": "rejected"}
-            | {"source": "bulk", "reason": undo_reason}
+            | {"source": "bulk", "reason": why}
         )
     return store.record_decisions(rows) if rows else 0
 

@@ -43,7 +43,8 @@ Decisions (append-only; never updated or deleted)
     source="manual"|"suggestion"|"auto"|"adjudicated"|"codeframe"|"bulk", score=None,
     codebook_version=None, reason=None) -> id`` (committed on return; ``reason``: which
     codeframe operation or bulk query recorded it), ``record_decisions(rows) -> n`` (one transaction),
-    ``decisions(...)`` (history), ``current_codes(*, survey, question, wave, coder, unit_ids,
+    ``decisions(..., include_undone=False)`` (in effect: the decisions of undone bulk
+    actions left out, :mod:`.undo`; ``include_undone=True``: the full history), ``current_codes(*, survey, question, wave, coder, unit_ids,
     include_auto=True)``, ``coders(question=None)``, ``progress(survey, question, wave=None)``.
 
     Conflict rule: the current state of (unit, code, coder) is that coder's decision with the

@@ -41,6 +41,7 @@ from ._util import (
     unknown_unit_error,
 )
 from .schema import utcnow
+from .undo import drop_undone, undone_actions
 
 UNIT_COLUMNS = ["unit_id", *INGEST_COLUMNS, "wave", "survey"]
 DECISION_COLUMNS = [
@@ -425,9 +426,9 @@ class Store:
         # IN (subquery) rather than a correlated EXISTS: SQLite builds the coder's unit set
         # once instead of scanning that coder's decisions for every unit.
         if uncoded_by is not None:
-            cond.append(u.c.id.not_in(select(d.c.unit_id).where(d.c.coder == uncoded_by)))
+            cond.append(u.c.id.not_in(self._looked_at(uncoded_by)))
         if coded_by is not None:
-            cond.append(u.c.id.in_(select(d.c.unit_id).where(d.c.coder == coded_by)))
+            cond.append(u.c.id.in_(self._looked_at(coded_by)))
         if code is not None:
             cond.append(u.c.id.in_(self._current([d.c.unit_id], coder=coded_by, code=code)))
         if _assigned is not None:
@@ -506,6 +507,25 @@ class Store:
                 conn.execute(t.decisions.insert(), list(part))
         return len(clean)
 
+    def _looked_at(self, coder: str) -> Select:
+        """The unit ids ``coder`` decided, without undone bulk actions (a subquery)."""
+        d = t.decisions
+        with eng.read_connection(self.engine) as conn:
+            reasons = conn.scalars(
+                select(d.c.reason)
+                .where(d.c.coder == coder, d.c.reason.like("undo bulk #%"))
+                .distinct()
+            ).all()
+        cond = [d.c.coder == coder]
+        for n in sorted(undone_actions(reasons)):
+            void = or_(
+                d.c.reason.like(f"bulk #{n}:%"),
+                d.c.reason == f"undo bulk #{n}",
+                d.c.reason.like(f"undo bulk #{n} by %"),
+            )
+            cond.append(or_(d.c.reason.is_(None), ~void))
+        return select(d.c.unit_id).where(*cond)
+
     def _decision_query(
         self,
         cols: list,
@@ -556,10 +576,15 @@ class Store:
         coder: str | None = None,
         unit_ids: Iterable[int] | None = None,
         include_auto: bool = True,
+        include_undone: bool = False,
     ) -> pd.DataFrame:
-        """The full, append-only history in the order it was recorded."""
+        """The decisions in the order they were recorded; with ``include_undone`` the full,
+        append-only history. Without it the decisions of undone bulk actions are left out
+        (the bulk ones and the undo ones: together they changed nothing), so "the coder
+        decided this answer" means a real look at it."""
         scope = dict(survey=survey, question=question, wave=wave, coder=coder, unit_ids=unit_ids)
-        return self._read_decisions(scope, include_auto, current=False)
+        history = self._read_decisions(scope, include_auto, current=False)
+        return history if include_undone else drop_undone(history).reset_index(drop=True)
 
     def current_codes(
         self,
@@ -608,8 +633,8 @@ class Store:
             return sorted(conn.scalars(query))
 
     def progress(self, survey: str, question: str, wave: str | None = None) -> pd.DataFrame:
-        """Per coder: coded_units (substantive units with any decision by the coder),
-        substantive_units and fraction."""
+        """Per coder: coded_units (substantive units with any decision by the coder, undone
+        bulk actions left out), substantive_units and fraction."""
         self._check_scope(survey, question, wave)
         u, d = t.units, t.decisions
         scope = self._scope(survey, question, wave)
@@ -620,13 +645,14 @@ class Store:
                 .where(*scope, u.c.substantive.is_(True))
             )
             rows = conn.execute(
-                select(d.c.coder, func.count(func.distinct(d.c.unit_id)))
+                select(d.c.coder, d.c.unit_id, d.c.reason)
                 .select_from(self._unit_join(d.join(u, d.c.unit_id == u.c.id)))
                 .where(*scope, u.c.substantive.is_(True))
-                .group_by(d.c.coder)
-                .order_by(d.c.coder)
+                .order_by(d.c.id)
             ).all()
-        frame = pd.DataFrame(rows, columns=["coder", "coded_units"])
+        dec = drop_undone(pd.DataFrame(rows, columns=["coder", "unit_id", "reason"]))
+        counts = dec.groupby("coder")["unit_id"].nunique().sort_index()
+        frame = pd.DataFrame({"coder": counts.index.astype(str), "coded_units": counts.values})
         frame["coded_units"] = frame["coded_units"].astype("int64")
         frame["substantive_units"] = int(total or 0)
         frame["fraction"] = (frame["coded_units"] / total) if total else 0.0
