@@ -22,6 +22,8 @@ OPERATION_NL = {
     "merge": "Codes samengevoegd",
     "split": "Code gesplitst",
     "delete": "Code verwijderd",
+    "edit": "Code bewerkt",
+    "upload": "Codeboek geüpload",
 }
 IN_USE = (
     "Deze code wordt nog gebruikt en is niet verwijderd. Kies bij 'Antwoorden eerst overzetten "
@@ -98,16 +100,23 @@ with st.expander("Codeboek uploaden (YAML of REFI-QDA .qdc)"):
                 if up.name.endswith(".qdc")
                 else parse_codebook(raw.decode("utf-8"), up.name)
             )
-            if question not in cb_new.questions:
-                cb_new = cb_new.model_copy(update={"questions": [*cb_new.questions, question]})
-            version = store.save_codebook(cb_new, question=question)
-            st.success(
-                f"Codeboek '{cb_new.name}' versie {cb_new.version} ({version}) opgeslagen voor {question}."
-            )
         except UnicodeDecodeError:
             st.error(f"'{C.md_escape(up.name)}' is geen UTF-8-tekst. Sla het bestand op als UTF-8.")
         except TextAnalysisError as exc:
             C.toon_fout(exc, "Dit codeboek is niet geldig")
+        else:
+            frame_op(
+                "Niet opgeslagen",
+                lambda who: frame.save_version(
+                    store,
+                    survey,
+                    question,
+                    cb_new,
+                    coder=who,
+                    operation="upload",
+                    summary=f"upload '{up.name}' ({cb_new.name} v{cb_new.version})",
+                ),  # fmt: skip
+            )
 
 codebook = frame.current_codebook(store, survey, question)
 if codebook is None:
@@ -211,15 +220,18 @@ with st.form(f"cb_edit_{code_id}"):
             "keywords": [k.strip() for k in keywords.splitlines() if k.strip()],
             "examples": [e.strip() for e in examples.splitlines() if e.strip()],
         }
-        try:
-            new = edit_code(codebook, code_id, fields)
-            version = store.save_codebook(new, question=question)
-        except TextAnalysisError as exc:
-            C.toon_fout(exc, "Niet opgeslagen")
-        else:
-            # rerun, so the header above names the new version (not the one it was drawn with)
-            st.session_state[MSG] = f"Versie {new.version} ({version}) opgeslagen."
-            st.rerun()
+        frame_op(  # reruns, so the header above names the new version
+            "Niet opgeslagen",
+            lambda who: frame.save_version(
+                store,
+                survey,
+                question,
+                edit_code(codebook, code_id, fields),
+                coder=who,
+                operation="edit",
+                summary=f"edit '{code_id}'",
+            ),  # fmt: skip
+        )
 
 st.subheader("Codes toevoegen en ordenen")
 st.caption(

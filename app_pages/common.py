@@ -507,7 +507,10 @@ def codebook_for(question: str):
     try:
         return get_store().load_codebook(question=question)
     except StoreError:
-        st.warning(f"Er is nog geen codeboek voor {question}. Upload er een op de pagina Codeboek.")
+        st.warning(
+            f"Er is nog geen codeboek voor {question}. Maak codes aan met 'Nieuwe code' op "
+            "Coderen of op Codeboek (geen YAML nodig), of upload er een op Codeboek."
+        )
         return None
 
 

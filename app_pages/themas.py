@@ -9,7 +9,8 @@ import streamlit as st
 
 from app_pages import common as C
 from textanalysis import topics
-from textanalysis.codebook.edit import attach, code_id_from_label
+from textanalysis.codebook import frame
+from textanalysis.codebook.edit import code_id_from_label
 from textanalysis.errors import TextAnalysisError
 
 RESULT = "top_result"
@@ -151,9 +152,12 @@ if codebook is not None and not codes.empty:
         else:
             st.text(f"Thema {topic} is vooral '{best[1]}' ({best[2]:.0%} van de antwoorden).")
 
-if codebook is None:
-    st.stop()
+MSG = "top_msg"  # the outcome of a promotion, shown after the rerun
 st.subheader("Thema omzetten naar code")
+if msg := st.session_state.pop(MSG, None):
+    st.success(msg)
+ids_now = codebook.code_ids if codebook is not None else []
+labels_now = codebook.labels() if codebook is not None else {}
 valid = [int(t) for t in result.topics["topic"] if t >= 0]
 labels = dict(zip(result.topics["topic"], result.topics["label"], strict=True))
 topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {labels[t]}", key="top_pick")
@@ -175,6 +179,18 @@ with tab1:
             "label, definitie en voorbeelden)"
         )
     )
+
+
+def _saved(change, text: str) -> None:  # noqa: ANN001
+    """After a codeframe operation: the message after a rerun, so everything shows the new
+    version (also the cached codebook of Coderen)."""
+    C.bump_data_version()
+    st.session_state[MSG] = (
+        f"{text}; codeboek versie {change.codebook.version} ({change.version}) opgeslagen."
+    )
+    st.rerun()
+
+
 with tab1, st.form("top_promote"):
     label = st.text_input("Label", value=proposed or "", key=f"top_label_{result.run_id}_{topic}")
     definition = st.text_area(
@@ -185,41 +201,62 @@ with tab1, st.form("top_promote"):
     code_id = st.text_input("Code-id (mag leeg: wordt gemaakt van het label)", key="top_code_id")
     parent = st.selectbox(
         "Onder",
-        [None, *codebook.code_ids],
-        format_func=lambda c: "(bovenste niveau)" if c is None else codebook.labels()[c],
+        [None, *ids_now],
+        format_func=lambda c: "(bovenste niveau)" if c is None else labels_now[c],
         key="top_parent",
     )
     if st.form_submit_button("Code toevoegen (nieuwe codeboekversie)"):
-        new_id = code_id.strip() or code_id_from_label(label, codebook.code_ids)
-        new = C.run_safely(
-            lambda: topics.promote_topic(
-                codebook,
-                result,
-                topic,
-                new_id,
-                label.strip(),
-                parent,
-                definition=definition,
-                keywords=specific,
+        who = C.require_coder()
+        new_id = code_id.strip() or code_id_from_label(label, ids_now)
+        change = who and C.run_safely(
+            lambda: frame.save_version(
+                store,
+                survey,
+                question,
+                topics.promote_topic(
+                    codebook,
+                    result,
+                    topic,
+                    new_id,
+                    label.strip(),
+                    parent,
+                    definition=definition,
+                    keywords=specific,
+                    question=question,
+                ),
+                coder=who,
+                operation="promote-topic",
+                summary=f"promote topic {topic} of run {result.run_id} -> '{new_id}'",
+                extra={"topic_run": result.run_id, "topic": topic, "code_id": new_id},
             ),  # fmt: skip
             "Code toevoegen lukte niet",
         )
-        if new is not None:
-            version = attach(store, new, survey, question)
-            st.success(
-                f"Code '{label.strip()}' ({new_id}) toegevoegd; codeboek versie {new.version} "
-                f"({version}) opgeslagen."
+        if change:
+            _saved(change, f"Code '{label.strip()}' ({new_id}) toegevoegd")
+with tab2:
+    if codebook is None:
+        st.info(f"{question} heeft nog geen codes om mee samen te voegen.")
+    else:
+        with st.form("top_merge"):
+            target = st.selectbox(
+                "Code", ids_now, format_func=lambda c: labels_now[c], key="top_merge_code"
             )
-with tab2, st.form("top_merge"):
-    target = st.selectbox(
-        "Code", codebook.code_ids, format_func=lambda c: codebook.labels()[c], key="top_merge_code"
-    )
-    if st.form_submit_button("Trefwoorden en voorbeelden toevoegen (nieuwe codeboekversie)"):
-        new = C.run_safely(
-            lambda: topics.merge_topic(codebook, result, topic, target), "Samenvoegen lukte niet"
-        )
-        if new is not None:
-            version = store.save_codebook(new, question=question)
-            st.success(
-                f"Thema {topic} samengevoegd met '{target}'; versie {new.version} ({version}) opgeslagen."
-            )
+            if st.form_submit_button(
+                "Trefwoorden en voorbeelden toevoegen (nieuwe codeboekversie)"
+            ):
+                who = C.require_coder()
+                change = who and C.run_safely(
+                    lambda: frame.save_version(
+                        store,
+                        survey,
+                        question,
+                        topics.merge_topic(codebook, result, topic, target),
+                        coder=who,
+                        operation="topic-to-code",
+                        summary=f"topic {topic} of run {result.run_id} -> '{target}'",
+                        extra={"topic_run": result.run_id, "topic": topic, "code_id": target},
+                    ),
+                    "Samenvoegen lukte niet",
+                )
+                if change:
+                    _saved(change, f"Thema {topic} samengevoegd met '{target}'")

@@ -201,6 +201,11 @@ def test_themas_promote_with_readable_label_and_specific_keywords(demo_db):
     code = [c for c, _, _ in cb.iter_codes() if c.label == f"{proposed} (thema)"][0]
     assert code.description and 1 <= len(code.examples) <= 3
     assert len(code.keywords) <= 5
+    with Store(str(demo_db)) as store:
+        from textanalysis.codebook import frame
+
+        last = frame.operations(store, "Q58").iloc[-1]
+    assert (last["operation"], last["coder"]) == ("promote-topic", "anna")
 
 
 def test_themas_nothing_left_to_explore_says_so_in_dutch(demo_db):

@@ -51,3 +51,33 @@ def test_codeframe_and_bulk_commands(tmp_path):
         assert store.load_codebook(question=Q).code_ids == ["w1", "w2"]
     listed = run(main, ["bulk", "actions", "--db", db])
     assert "wachtlijst" in listed.output
+    # a whole codebook file: leaving out a code in use is refused, the stored one unchanged
+    with Store(db) as store:
+        first = int(store.units(S, Q)["unit_id"].iloc[0])
+        store.record_decision(first, "w2", "anna")
+    yaml = tmp_path / "ander.yaml"
+    yaml.write_text(
+        "name: ander\nversion: '7'\ncodes:\n  - id: w1\n    label: Wachtlijst\n",
+        encoding="utf-8",
+    )
+    refused = run(main, ["codebook", "add", str(yaml), "--survey", S, "--question", Q, "--db", db])
+    assert refused.exit_code == 2 and "[C087]" in refused.output and "'w2'" in refused.output
+    with Store(db) as store:
+        assert store.load_codebook(question=Q).code_ids == ["w1", "w2"]
+        store.record_decisions(
+            [
+                {"unit_id": int(r.unit_id), "code": "w2", "coder": r.coder, "decision": "rejected"}
+                for r in store.current_codes(survey=S, question=Q).itertuples()
+                if r.code == "w2"
+            ]
+        )
+    added = run(main, ["codebook", "add", str(yaml), "--survey", S, "--question", Q,
+                       "--coder", "bert", "--db", db])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    with Store(db) as store:
+        from textanalysis.codebook import frame
+
+        log = frame.operations(store, Q)
+        assert store.load_codebook(question=Q).code_ids == ["w1"]
+    assert log[["operation", "coder"]].iloc[-1].tolist() == ["upload", "bert"]
+    assert "ander.yaml" in log["summary"].iloc[-1]

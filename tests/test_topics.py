@@ -385,6 +385,30 @@ def test_promoted_topic_gets_a_readable_label_definition_and_specific_keywords(f
     assert distinctive_keywords(TopicResult(run.assignments, generic, {}, {}), topic) == []
 
 
+def test_promoting_a_topic_is_a_codeframe_operation_also_without_codebook(fast_result, tmp_path):
+    """Thema's ontdekken on a question nobody made codes for yet: the promoted topic starts
+    the codebook, as an operation in the codeframe log that names the topic run."""
+    from test_store_support import make_result
+
+    from textanalysis.codebook import frame
+    from textanalysis.store import Store
+
+    topic = _majority(fast_result, "geld")
+    with Store(str(tmp_path / "t.db")) as store:
+        store.import_result(make_result(n_respondents=4, questions=("Q7",)), "p", "2024")
+        new = promote_topic(None, fast_result, topic, "geld", "Geld", question="Q7")
+        change = frame.save_version(
+            store, "p", "Q7", new, coder="anna", operation="promote-topic",
+            extra={"topic": topic},
+        )  # fmt: skip
+        stored = store.load_codebook(question="Q7")
+        log = frame.operations(store, "Q7")
+    assert stored.code_ids == ["geld"] and stored.version == "1" and "Q7" in stored.questions
+    assert stored.get("geld").examples == fast_result.topic_row(topic)["representative_texts"][:3]
+    assert change.previous_version is None and change.decisions == 0
+    assert log["operation"].tolist() == ["promote-topic"] and log["coder"].tolist() == ["anna"]
+
+
 def test_merge_topic_adds_keywords_and_examples_once(fast_result):
     cb = parse_codebook(CODEBOOK_YAML)
     topic = _majority(fast_result, "personeel")

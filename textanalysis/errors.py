@@ -682,6 +682,12 @@ class Errors:
         "versions with Store.codebooks('{question}')."
     )
     C086 = ErrorCode("Say who makes this codeframe change: the coder name is empty.")
+    C087 = ErrorCode(
+        "The new codebook version leaves out code(s) {codes}, which {n} current decision(s) "
+        "by {coders} use. Keep them in the new version, or first merge them into another "
+        "code or delete them with --into (textanalysis codebook merge/delete; Codeboek: "
+        "Samenvoegen/Verwijderen), so their answers go along."
+    )
 
     # --- G: Suggestions ---------------------------------------------------------------------
     G001 = ErrorCode(_CSV_MISSING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -76,18 +77,29 @@ def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -
 @click.argument("codebook_file", metavar="CB.yaml")
 @click.option("--survey", required=True, help="Survey name (as imported).")
 @click.option("--question", required=True, help="Question id, e.g. Q58.")
+@click.option(
+    "--coder",
+    default=lambda: os.environ.get("USER") or "cli",
+    show_default="$USER",
+    help="Who attaches it (in the codeframe log).",
+)
 @db_option
 @friendly
-def add_command(codebook_file: str, survey: str, question: str, db: str | None) -> None:
-    """Attach a codebook to a stored question (what the app's Codeboek page does)."""
-    from ..codebook import attach, load_codebook
+def add_command(codebook_file: str, survey: str, question: str, coder: str, db: str | None) -> None:
+    """Attach a codebook to a stored question (what the app's Codeboek upload does). A version
+    that leaves out codes still in use is refused [C087]: merge or delete them first."""
+    from ..codebook import frame, load_codebook
     from ..store import Store
 
     cb = load_codebook(codebook_file)
     with Store(resolve_db(db)) as store:
-        version = attach(store, cb, survey, question)
+        change = frame.save_version(
+            store, survey, question, cb, coder=coder, operation="upload",
+            summary=f"upload '{Path(codebook_file).name}' ({cb.name} v{cb.version})",
+        )  # fmt: skip
     click.echo(
-        f"Codebook '{cb.name}' v{cb.version} ({len(cb.code_ids)} codes) -> {survey} {question} [{version}]"
+        f"Codebook '{cb.name}' v{cb.version} ({len(cb.code_ids)} codes) -> {survey} {question} "
+        f"[{change.version}]"
     )
 
 

@@ -1,3 +1,4 @@
+# Long on purpose: the codeframe operations share one commit path (_Frame) and one carry rule; split apart they would each re-implement how decisions move along and are logged.
 """Codeframe operations that carry the coding decisions along: add, rename, move, merge,
 split and delete a code of a stored question's codebook.
 
@@ -425,6 +426,40 @@ def delete(
             coders=", ".join(sorted(set(used["coder"].astype(str)))),
         )
     return frame.commit("delete", f"delete '{code_id}'", remove_code(frame.old, code_id))
+
+
+def save_version(
+    store: Any,
+    survey: str,
+    question: str,
+    codebook: Codebook,
+    *,
+    coder: str,
+    operation: str = "version",
+    summary: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> FrameChange:
+    """Store a codebook version made elsewhere (an uploaded YAML or REFI-QDA file, a code's
+    edit form, a topic promoted to a code) as an operation in the log. No decisions are
+    carried: a version that leaves out a code some coder's current codes use is refused
+    ([C087]: merge or delete it first, so its answers go along)."""
+    frame = _Frame(store, survey, question, coder, current_codebook(store, survey, question))
+    check_question(store, survey, question)
+    if frame.old is not None:
+        gone = [c for c in frame.old.code_ids if c not in set(codebook.code_ids)]
+        last = _last_decisions(store, question, gone) if gone else pd.DataFrame()
+        used = last[last["decision"] == "applied"] if len(last) else last
+        if len(used):
+            raise CodeInUseError(
+                Errors.C087,
+                codes=", ".join(repr(c) for c in sorted(set(used["code"].astype(str)))),
+                n=len(used),
+                coders=", ".join(sorted(set(used["coder"].astype(str)))),
+            )
+    if question not in codebook.questions:
+        codebook = codebook.model_copy(update={"questions": [*codebook.questions, question]})
+    summary = summary or f"{operation} '{codebook.name}' v{codebook.version}"
+    return frame.commit(operation, summary, codebook, extra=extra)
 
 
 # --- the review list of a split ------------------------------------------------------------

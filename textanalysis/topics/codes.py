@@ -216,7 +216,7 @@ def definition_draft(result: TopicResult, topic: int, label: str) -> str:
 
 
 def promote_topic(
-    codebook: Codebook,
+    codebook: Codebook | None,
     result: TopicResult,
     topic: int,
     code_id: str,
@@ -227,6 +227,7 @@ def promote_topic(
     definition: str | None = None,
     keywords: list[str] | None = None,
     cache=None,
+    question: str | None = None,
 ) -> Codebook:
     """A new codebook version with a code made from ``topic``.
 
@@ -234,10 +235,18 @@ def promote_topic(
     :func:`definition_draft`), as keywords only the topic's keyphrases specific to it
     (``keywords``, else :func:`distinctive_keywords`; possibly none) and its (up to 3) most
     typical answers (verbatim) as examples; it goes at the top level or under ``parent``.
+    Without a ``codebook`` (a question not coded yet) the code starts the question's first
+    one, named after ``question``.
     """
     row = result.topic_row(topic)
     if keywords is None:
         keywords = distinctive_keywords(result, topic, n_keywords=n_keywords, cache=cache)
+    if codebook is None:
+        name = str(question or "codeboek")
+        data = {"name": name, "version": "0", "questions": [name], "codes": []}
+        data["codes"].append(_topic_code(row, code_id, label, definition, keywords, n_keywords))
+        data["version"] = "1"
+        return _revalidate(data, name)
     if code_id in codebook.code_ids:
         raise TopicsError(
             Errors.T009,
@@ -246,14 +255,7 @@ def promote_topic(
         )
     if parent is not None:
         codebook.get(parent)
-    new_code = {
-        "id": code_id,
-        "label": label,
-        "description": (definition or "").strip() or None,
-        "keywords": list(keywords[:n_keywords]),
-        "examples": list(row["representative_texts"])[:3],
-    }
-    new_code = {k: v for k, v in new_code.items() if v is not None}
+    new_code = _topic_code(row, code_id, label, definition, keywords, n_keywords)
     data = codebook.to_dict()
     if parent is None:
         data["codes"].append(new_code)
@@ -261,6 +263,17 @@ def promote_topic(
         find_code(data["codes"], parent).setdefault("children", []).append(new_code)  # type: ignore[union-attr]
     data["version"] = bump_version(codebook.version)
     return _revalidate(data, codebook.name)
+
+
+def _topic_code(row, code_id, label, definition, keywords, n_keywords) -> dict[str, Any]:  # noqa: ANN001
+    new_code = {
+        "id": code_id,
+        "label": label,
+        "description": (definition or "").strip() or None,
+        "keywords": list(keywords[:n_keywords]) or None,
+        "examples": list(row["representative_texts"])[:3],
+    }
+    return {k: v for k, v in new_code.items() if v is not None}
 
 
 def merge_topic(
