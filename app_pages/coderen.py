@@ -32,6 +32,7 @@ from textanalysis.coding import (
     auto_unreviewed,
     blind_units,
     code_label,
+    codeframe_changed,
     coder_state,
     disagreement_units,
     filter_units,
@@ -328,7 +329,8 @@ def panel() -> None:
     elif mode == DISAGREE:  # on a unit assigned to this coder: only once they decided it
         review = disagreement_units(store, survey, question, wave, coder)
     elif mode == CHANGED:
-        flags = flagged_units(store, survey, question, wave, coder)
+        flags = codeframe_changed(store, survey, question, wave, coder)
+        flags.update(flagged_units(store, survey, question, wave, coder))
         review = set(flags)
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}

@@ -298,3 +298,29 @@ def test_coderen_filter_changed_by_codeframe_operation(demo_db):
     with Store(str(demo_db)) as store:
         assert store.units_needing_review("peiling", "Q58", "2022").empty
         assert set(store.decisions(coder="rev", unit_ids=[u1])["decision"]) == {"rejected"}
+
+
+def test_coderen_filter_changed_lists_answers_a_merge_carried(demo_db):
+    """After merging A into B, the coder's answers that had A wait under "gewijzigd door
+    codeboekwijziging" with what happened; Bevestigen records the coder's own B."""
+    from textanalysis.codebook import frame
+    from textanalysis.coding import CHANGED, codeframe_changed
+
+    u1, u2 = _q58_ids(demo_db)[30:32]
+    with Store(str(demo_db)) as store:
+        a, b = store.load_codebook(question="Q58").leaf_ids[:2]
+        store.record_decision(u1, a, "rev")
+        store.record_decision(u2, a, "anna")  # another coder's: not rev's to review
+        frame.merge(store, "peiling", "Q58", a, b, coder="anna")
+        assert set(codeframe_changed(store, "peiling", "Q58", "2022", "rev")) == {u1}
+    at = _await_suggestions(_open("rev", ("peiling", "2022", "Q58"), cod_filter=CHANGED))
+    assert at.session_state["cod_unit"] == u1
+    assert any("samengevoegd" in c.value for c in at.main.caption)
+    assert _code_boxes(at, u1)[b].value  # the carried code is ticked
+    at.button(key="cod_confirm").click().run()
+    assert not at.exception, at.exception
+    with Store(str(demo_db)) as store:
+        assert codeframe_changed(store, "peiling", "Q58", "2022", "rev") == {}
+        mine = store.decisions(coder="rev", unit_ids=[u1])
+    last = mine[mine["code"] == b].iloc[-1]
+    assert (last["decision"], last["source"]) in {("applied", "manual"), ("applied", "suggestion")}

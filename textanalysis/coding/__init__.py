@@ -52,6 +52,7 @@ from .queue import (
 from .review import (
     auto_applied_codes,
     auto_unreviewed,
+    codeframe_changed,
     disagreement_units,
     flagged_units,
     reason_text,
@@ -79,6 +80,7 @@ __all__ = [
     "DISAGREE",
     "REVIEW_FILTERS",
     "auto_applied_codes",
+    "codeframe_changed",
     "auto_unreviewed",
     "disagreement_units",
     "flagged_units",

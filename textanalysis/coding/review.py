@@ -8,12 +8,16 @@
   another coder gave something else before the coder's own judgement;
 * :func:`flagged_units`: answers flagged for review (a codeframe split took their code, a
   re-import changed their text: ``Store.units_needing_review``) with the reason;
+* :func:`codeframe_changed`: answers whose codes a codeframe operation (merge, rename) carried
+  to another code and the coder has not looked at since, with what happened;
 * :func:`auto_applied_codes`: the codes a coder's current state applies only because of an
-  auto decision, so "Bevestigen" on such an answer records the human confirmation.
+  auto decision or a codeframe operation, so "Bevestigen" on such an answer records the
+  human confirmation (and the answer leaves its review filter).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -71,10 +75,34 @@ def flagged_units(
     return {int(r.unit_id): reason_text(str(r.reason)) for r in flags.itertuples()}
 
 
+def codeframe_changed(
+    store: Any, survey: str, question: str, wave: str | None, coder: str
+) -> dict[int, str]:
+    """Answers where ``coder``'s current codes include one a codeframe operation carried
+    (``source='codeframe'``) and no later decision of the coder: unit -> Dutch reason."""
+    cur = store.current_codes(survey=survey, question=question, wave=wave, coder=coder)
+    carried = cur[cur["source"] == "codeframe"]
+    if carried.empty:
+        return {}
+    dec = store.decisions(
+        survey=survey, question=question, wave=wave, coder=coder, unit_ids=carried["unit_id"]
+    )
+    last = dec[dec["source"] == "codeframe"].drop_duplicates("unit_id", keep="last")
+    return {int(r.unit_id): reason_text(str(r.reason or "")) for r in last.itertuples()}
+
+
+_FRAME_REASON = re.compile(r"^(merge|rename) '([^']*)' -> '([^']*)'")
+
+
 def reason_text(reason: str) -> str:
     """A review flag's reason in Dutch."""
     if reason.startswith("split:"):
         return f"code '{reason[len('split:') :]}' is gesplitst: kies de nieuwe code(s)"
+    if (m := _FRAME_REASON.match(reason)) is not None:
+        what, old, new = m.groups()
+        if what == "merge":
+            return f"code '{old}' is samengevoegd in '{new}': klopt '{new}' hier?"
+        return f"code '{old}' heet nu '{new}'"
     return {
         "text changed": "de tekst is bij een nieuwe import gewijzigd",
         "removed from the answer": "dit deel staat niet meer in het antwoord",
@@ -82,10 +110,11 @@ def reason_text(reason: str) -> str:
 
 
 def auto_applied_codes(decisions: pd.DataFrame, unit_id: int, coder: str) -> set[str]:
-    """Codes ``coder`` currently has applied on the unit by an auto decision."""
+    """Codes ``coder`` currently has applied on the unit by an auto decision or a codeframe
+    operation (not by their own hand)."""
     if decisions is None or decisions.empty:
         return set()
     d = decisions[(decisions["unit_id"] == unit_id) & (decisions["coder"] == coder)]
     last = d.drop_duplicates(["code"], keep="last")
-    keep = (last["decision"] == "applied") & (last["source"] == "auto")
+    keep = (last["decision"] == "applied") & last["source"].isin(["auto", "codeframe"])
     return set(last.loc[keep, "code"].astype(str))
