@@ -22,8 +22,26 @@ st.caption(
     "Vink de treffers aan en geef ze in één keer een code; één klik maakt dat weer ongedaan."
 )
 store, survey, wave, question = C.page_scope("zk")
+LAST = "zk_last_action"  # the action just applied: undone with one click below its message
+
+
+def _undo(action_id: int) -> None:
+    who = C.require_coder()
+    if who:
+        with C.toon_fouten("Ongedaan maken lukte niet"):
+            n = bulk.undo(store, int(action_id), coder=who)
+            st.session_state.pop(LAST, None)
+            st.session_state[MSG] = (
+                f"Actie #{action_id} ongedaan gemaakt: {n} beslissing(en) teruggezet."
+            )
+            st.rerun()
+
+
 if msg := st.session_state.pop(MSG, None):
     st.success(msg)
+if (last := st.session_state.get(LAST)) is not None:
+    if st.button(f"Ongedaan maken (actie #{last})", key="zk_undo_last"):
+        _undo(last)
 
 
 @st.cache_data(show_spinner="Zoeken ...", max_entries=8)
@@ -67,44 +85,51 @@ if hits is not None:
                 help=C.md_escape(f"Respondent {r.respondent_id}: {r.text}"),
             )
         chosen = [u for u, key in keys.items() if st.session_state.get(key)]
-        if codebook is None:
-            st.info(
-                f"Er is nog geen codeboek voor {question}. Maak eerst codes op de pagina Codeboek."
-            )
-        else:
-            labels = codebook.labels()
-            code = st.selectbox(
-                "Code",
-                codebook.code_ids,
-                format_func=lambda c: f"{labels[c]} ({c})",
-                key="zk_code",
-            )
-            if st.button(
-                f"Toepassen op {len(chosen)} antwoord(en)",
-                type="primary",
-                disabled=not chosen,
-                key="zk_apply",
-            ):
-                who = C.require_coder()
-                if who:
-                    with C.toon_fouten("Toepassen lukte niet"):
-                        done = bulk.apply(
-                            store, survey, question, query, code, coder=who, unit_ids=chosen,
-                            wave=wave,
-                        )  # fmt: skip
-                        extra = f" ({done.already} hadden de code al)" if done.already else ""
-                        st.session_state[MSG] = (
-                            f"Code '{labels[code]}' toegepast op {done.applied} antwoord(en)"
-                            f"{extra} als codeur {who}; actie #{done.action_id}."
-                        )
-                        st.rerun()
+        labels = codebook.labels() if codebook is not None else {}
+        NEW = "__nieuw__"
+        code = st.selectbox(
+            "Code",
+            [*(codebook.code_ids if codebook is not None else []), NEW],
+            format_func=lambda c: "＋ nieuwe code ..." if c == NEW else f"{labels[c]} ({c})",
+            key="zk_code",
+        )
+        new_label = (
+            st.text_input("Label van de nieuwe code", key="zk_new_label") if code == NEW else ""
+        )
+        if st.button(
+            f"Toepassen op {len(chosen)} antwoord(en)",
+            type="primary",
+            disabled=not chosen or (code == NEW and not new_label.strip()),
+            key="zk_apply",
+        ):
+            who = C.require_coder()
+            if who:
+                with C.toon_fouten("Toepassen lukte niet"):
+                    if code == NEW:  # a code made for these hits: the codebook's next version
+                        code = frame.add_code(store, survey, question, new_label, coder=who).code_id
+                        labels[code] = new_label.strip()
+                    done = bulk.apply(
+                        store, survey, question, query, code, coder=who, unit_ids=chosen,
+                        wave=wave,
+                    )  # fmt: skip
+                    extra = f" ({done.already} hadden de code al)" if done.already else ""
+                    st.session_state[MSG] = (
+                        f"Code '{labels[code]}' toegepast op {done.applied} antwoord(en)"
+                        f"{extra} als codeur {who}; actie #{done.action_id}."
+                    )
+                    st.session_state[LAST] = done.action_id
+                    C.bump_data_version()
+                    st.rerun()
 
 st.subheader("Eerdere acties")
 done = bulk.actions(store, survey, question)
 if done.empty:
     st.caption("Nog geen codes via zoeken toegepast op deze vraag.")
 else:
-    shown = done.iloc[::-1].rename(
+    shown = done.iloc[::-1].assign(
+        status=done.iloc[::-1]["undone"].map({True: "ongedaan gemaakt", False: "actief"})
+    )
+    shown = shown.rename(
         columns={
             "action_id": "actie",
             "created_at": "tijdstip",
@@ -114,24 +139,16 @@ else:
         }
     )
     st.dataframe(
-        shown[["actie", "tijdstip", "zoekopdracht", "code", "codeur", "antwoorden"]],
+        shown[["actie", "tijdstip", "zoekopdracht", "code", "codeur", "antwoorden", "status"]],
         hide_index=True,
     )
-    pick = st.selectbox(
-        "Actie",
-        shown["actie"].tolist(),
-        format_func=lambda a: (
-            f"#{a}: {done.set_index('action_id').loc[a, 'query']} → "
-            f"{done.set_index('action_id').loc[a, 'code']}"
-        ),
-        key="zk_undo_pick",
-    )
-    if st.button("Ongedaan maken", key="zk_undo"):
-        who = C.require_coder()
-        if who:
-            with C.toon_fouten("Ongedaan maken lukte niet"):
-                n = bulk.undo(store, int(pick), coder=who)
-                st.session_state[MSG] = (
-                    f"Actie #{pick} ongedaan gemaakt: {n} beslissing(en) teruggezet."
-                )
-                st.rerun()
+    open_ = done[~done["undone"]].set_index("action_id")
+    if not open_.empty:
+        pick = st.selectbox(
+            "Actie",
+            open_.index[::-1].tolist(),
+            format_func=lambda a: f"#{a}: {open_.loc[a, 'query']} → {open_.loc[a, 'code']}",
+            key="zk_undo_pick",
+        )
+        if st.button("Ongedaan maken", key="zk_undo"):
+            _undo(int(pick))

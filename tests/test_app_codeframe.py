@@ -170,13 +170,37 @@ def test_zoeken_bulk_code_and_undo(demo_db):
     with Store(str(demo_db)) as store:
         cur = store.current_codes(survey="peiling", question="Q58", coder="anna")
         assert set(cur["source"]) == {"bulk"} and len(cur) == len(hits)
-    _click(at, "Ongedaan maken")
+    undo = [b for b in at.button if str(b.label).startswith("Ongedaan maken (actie #")]
+    assert len(undo) == 1  # one click, right below the message
+    undo[0].click().run()
+    _ok(at)
     assert "ongedaan gemaakt" in at.success[0].value
     with Store(str(demo_db)) as store:
         assert store.current_codes(survey="peiling", question="Q58", coder="anna").empty
-    [b for b in at.button if b.label == "Ongedaan maken"][0].click().run()  # twice: refused
-    assert not at.exception
-    assert "Ongedaan maken lukte niet" in at.error[0].value and "C083" in at.error[0].value
+        assert store.progress("peiling", "Q58", "2022").empty  # no trace of having looked
+    assert not [b for b in at.button if str(b.label).startswith("Ongedaan maken")]
+    assert at.dataframe[-1].value["status"].tolist() == ["ongedaan gemaakt"]
+
+
+def test_zoeken_bulk_code_with_a_new_code(demo_db):
+    """No fitting code yet: the analyst names one beside the hits; it joins the codebook as
+    its next version (logged) and the hits get it."""
+    at = _app("zoeken", coder="bert")
+    at.text_input(key="zk_query").input("wachtlijst")
+    _click(at, "Zoeken")
+    at.checkbox(key="zk_all").check().run()
+    at.selectbox(key="zk_code").set_value("__nieuw__").run()
+    at.text_input(key="zk_new_label").input("Wachtlijsten (zoeken)").run()
+    n = len([c for c in at.checkbox if str(c.key).startswith("zk_hit_")])
+    _click(at, f"Toepassen op {n} antwoord(en)")
+    with Store(str(demo_db)) as store:
+        from textanalysis.codebook import frame
+
+        cb = store.load_codebook(question="Q58")
+        cur = store.current_codes(survey="peiling", question="Q58", coder="bert")
+        ops = frame.operations(store, "Q58")["operation"].tolist()
+    assert cb.get("wachtlijsten_zoeken").label == "Wachtlijsten (zoeken)" and ops == ["add-code"]
+    assert set(cur["code"]) == {"wachtlijsten_zoeken"} and len(cur) == n
 
 
 def test_zoeken_bad_query_is_a_dutch_message(demo_db):

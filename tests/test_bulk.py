@@ -124,6 +124,11 @@ def test_apply_and_undo_restore_the_current_codes_exactly(store):
     assert len(store.decisions()) == n_before  # in effect: the pair changed nothing
     with pytest.raises(CodebookError, match=r"\[C083\]"):
         bulk.undo(store, action.action_id)
+    assert bulk.actions(store, S, Q)["undone"].tolist() == [True]
+    other = bulk.apply(store, S, Q, "ggz", "ggz", coder="anna")
+    with pytest.raises(CodebookError, match=r"\[C088\] .*'anna'; 'bert' cannot undo"):
+        bulk.undo(store, other.action_id, coder="bert")  # coders never change each other's
+    assert bulk.actions(store, S, Q)["undone"].tolist() == [True, False]
 
 
 def test_apply_to_chosen_hits_and_undo_keeps_later_work(store):

@@ -688,6 +688,10 @@ class Errors:
         "code or delete them with --into (textanalysis codebook merge/delete; Codeboek: "
         "Samenvoegen/Verwijderen), so their answers go along."
     )
+    C088 = ErrorCode(
+        "Bulk action {action_id} coded as '{owner}'; '{coder}' cannot undo it: coders never "
+        "change each other's codes. Let {owner} undo it, or record your own decisions."
+    )
 
     # --- G: Suggestions ---------------------------------------------------------------------
     G001 = ErrorCode(_CSV_MISSING)

@@ -343,11 +343,14 @@ def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
     """Undo bulk action ``action_id``: for each answer it coded whose last decision on the code
     is still the bulk one, a new decision restoring the state before (``rejected`` when there
     was none or a rejection). Returns how many decisions were recorded ([C083] when already
-    undone). ``coder``: who undoes it (default: who applied it; recorded in the reason)."""
+    undone). ``coder``: who undoes it, recorded in the reason; only the coder who applied it
+    may ([C088]: coders never change each other's codes; None: that coder)."""
     run = store.load_run(int(action_id))
     if run["kind"] != RUN_KIND:
         raise CodebookError(Errors.C082, action_id=action_id, kind=run["kind"])
     p = run["params"]
+    if coder is not None and str(coder).strip() != str(p["coder"]):
+        raise CodebookError(Errors.C088, action_id=action_id, owner=p["coder"], coder=coder)
     why = undo_reason(int(action_id), coder)
     dec = store.decisions(
         survey=p["survey"], question=p["question"], coder=p["coder"], include_undone=True
@@ -372,7 +375,9 @@ def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
 
 def actions(store: Any, survey: str | None = None, question: str | None = None) -> pd.DataFrame:
     """The bulk actions, oldest first: action_id, created_at, survey, question, query, code,
-    coder, answers (how many it coded)."""
+    coder, answers (how many it coded), undone (True once undone)."""
+    log = store.decisions(survey=survey, question=question, include_undone=True)
+    undone = undone_actions(log.loc[log["source"] == "bulk", "reason"].dropna().unique())
     rows = []
     for r in store.runs(RUN_KIND).itertuples():
         p = r.params
@@ -383,7 +388,8 @@ def actions(store: Any, survey: str | None = None, question: str | None = None) 
             rows.append(
                 {"action_id": int(r.run_id), "created_at": r.created_at}
                 | {k: p.get(k) for k in keep}
-                | {"answers": len(p.get("units") or [])}
+                | {"answers": len(p.get("units") or []), "undone": int(r.run_id) in undone}
             )
     cols = ["action_id", "created_at", "survey", "question", "query", "code", "coder", "answers"]
+    cols.append("undone")
     return pd.DataFrame(rows, columns=cols)
