@@ -409,6 +409,23 @@ def test_promoting_a_topic_is_a_codeframe_operation_also_without_codebook(fast_r
     assert log["operation"].tolist() == ["promote-topic"] and log["coder"].tolist() == ["anna"]
 
 
+def test_proposed_label_names_a_thing_not_a_verb_phrase():
+    """A key phrase that ends on a conjugated verb ("Spoorwegpolitie garandeert") is a poor
+    code label; a noun phrase from the typical answers is preferred."""
+    reps = [
+        "De spoorwegpolitie garandeert de veiligheid in stations.",
+        "Waarom garandeert de spoorwegpolitie geen toezicht? Spoorwegpolitie garandeert niets.",
+        "De spoorwegpolitie garandeert het toezicht op de stations niet.",
+    ]
+    topics = pd.DataFrame(
+        [{"topic": 0, "size": 3, "label": "0_x", "representative_ids": ["a", "b", "c"],
+          "keywords": ["spoorwegpolitie garanderen", "station"], "representative_texts": reps}]
+    )  # fmt: skip
+    assignments = pd.DataFrame({"id": ["a", "b", "c"], "topic": 0, "topic_label": "0_x"})
+    result = TopicResult(assignments.assign(probability=1.0), topics, {}, {})
+    assert propose_label(result, 0) == "Stations"
+
+
 def test_merge_topic_adds_keywords_and_examples_once(fast_result):
     cb = parse_codebook(CODEBOOK_YAML)
     topic = _majority(fast_result, "personeel")

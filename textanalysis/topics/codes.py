@@ -173,19 +173,43 @@ def propose_label(result: TopicResult, topic: int, *, cache=None, max_chars: int
         return f"Thema {topic}"
     rep_lemmas = _lemma_tokens(reps, cache) if reps else []
     cover = {k: sum(_has_phrase(t, k.split()) for t in rep_lemmas) for k in keywords}
-    best = max(keywords, key=lambda k: (cover[k], -keywords.index(k)))
+    found = {k: _occurrence(k, reps, cache) for k in keywords if cover[k]}
+    nounish = {k: _noun_headed(*found[k]) for k in found}  # a label names a thing
+
+    def rank(k: str) -> tuple:
+        return (cover[k] > 0, nounish.get(k, False), cover[k], -keywords.index(k))
+
+    best = max(keywords, key=rank)
     longer = [
-        k for k in keywords if k != best and cover[k] == cover[best] and f" {best} " in f" {k} "
+        k
+        for k in keywords
+        if k != best and rank(k)[:3] == rank(best)[:3] and f" {best} " in f" {k} "
     ]
     if longer:
         best = longer[0]
-    label = _as_written(best, reps, cache) if cover[best] else best
+    label = found[best][0] if best in found else best
     label = label.strip()[:max_chars].strip()
     return label[:1].upper() + label[1:] if label else f"Thema {topic}"
 
 
-def _as_written(phrase: str, texts: list[str], cache=None) -> str:
-    """``phrase`` (lemmas) as it is written in the first of ``texts`` that has it."""
+def _noun_headed(written: str, last: Any) -> bool:
+    """Whether a phrase ends on a noun: by the pipeline's part of speech when it has one
+    (nl_core_news_md), else not on a conjugated verb ("garandeert": lemma "garanderen") or
+    an inflected adjective alone ("fiscale": lemma "fiscaal")."""
+    if last is None:
+        return False
+    if last.pos_:
+        return last.pos_ in ("NOUN", "PROPN")
+    text, lemma = last.text.lower(), (last.lemma_ or last.text).lower()
+    if lemma.endswith("en") and text != lemma and not text.endswith(("en", "s")):
+        return False  # a finite verb form: the lemma is the infinitive
+    single = " " not in written.strip()
+    return not (single and text.endswith("e") and text != lemma and not lemma.endswith("e"))
+
+
+def _occurrence(phrase: str, texts: list[str], cache=None) -> tuple[str, Any]:
+    """``phrase`` (lemmas) as written in the first of ``texts`` that has it, with its last
+    token (None when no text has it)."""
     from .. import nlp
 
     words = phrase.split()
@@ -199,8 +223,8 @@ def _as_written(phrase: str, texts: list[str], cache=None) -> str:
         for i in range(len(toks) - len(words) + 1):
             if lemmas[i : i + len(words)] == words:
                 last = toks[i + len(words) - 1]
-                return text[toks[i].idx : last.idx + len(last.text)]
-    return phrase
+                return text[toks[i].idx : last.idx + len(last.text)], last
+    return phrase, None
 
 
 def definition_draft(result: TopicResult, topic: int, label: str) -> str:
