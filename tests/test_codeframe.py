@@ -214,6 +214,46 @@ def test_split_review_belongs_to_each_coder_who_had_the_code(store, coded):
     assert u[7] not in flagged_units(store, S, Q, None, "bert")
 
 
+def test_a_whole_new_version_is_logged_and_may_not_orphan_codes(store, coded):
+    """An uploaded codebook (or a code's edit form) is a codeframe operation too; leaving out
+    a code in use is refused [C087] and nothing is stored."""
+    from textanalysis.codebook.edit import edit_code, remove_code
+    from textanalysis.errors import CodeInUseError
+
+    old = store.load_codebook(question=Q)
+    before_table, n_versions = _current_table(store), len(store.codebooks(Q))
+    with pytest.raises(
+        CodeInUseError, match=r"\[C087\] .*'b'.*3 current decision\(s\) by anna, bert"
+    ):
+        frame.save_version(store, S, Q, remove_code(old, "b"), coder="anna", operation="upload")
+    assert len(store.codebooks(Q)) == n_versions
+    edited = edit_code(old, "b", {"label": "Personeel en capaciteit", "keywords": ["personeel"]})
+    change = frame.save_version(store, S, Q, edited, coder="bert", operation="edit")
+    assert change.decisions == 0 and store.load_codebook(question=Q).get("b").keywords == [
+        "personeel"
+    ]
+    assert frame.operations(store, Q)[["operation", "coder"]].iloc[-1].tolist() == ["edit", "bert"]
+    pd.testing.assert_frame_equal(_old_table(store, old.content_hash), before_table)
+
+
+def test_old_counts_keep_a_bulk_action_undone_only_later(store, coded):
+    """codes_as_of: a bulk action applied under version 1 and undone under version 2 still
+    counts for version 1 (as it did then); once undone it is gone from the current counts."""
+    from textanalysis.coding import bulk
+
+    v1 = store.load_codebook(question=Q)
+    action = bulk.apply(store, S, Q, "personeel OR wachtlijst OR huisarts OR zorg", "c",
+                        coder="carla")  # fmt: skip
+    assert action.applied > 0
+    v1_table = _old_table(store, v1.content_hash)
+    frame.add_code(store, S, Q, "Nieuw", code_id="n", coder="anna")  # version 2
+    bulk.undo(store, action.action_id)
+    pd.testing.assert_frame_equal(_old_table(store, v1.content_hash), v1_table)
+    codes, done = frame.codes_as_of(store, v1.content_hash, survey=S, question=Q, coder="carla")
+    assert len(codes) == action.applied and len(done) == action.applied
+    assert store.current_codes(survey=S, question=Q, coder="carla").empty
+
+
 def test_delete_only_when_unused_or_reassigned(store, coded):
     with pytest.raises(CodebookError, match=r"\[C073\] Code 'b' is in use: 3 current"):
         frame.delete(store, S, Q, "b", coder="anna")
