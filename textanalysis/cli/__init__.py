@@ -44,6 +44,22 @@ db_option = click.option(
 )
 
 
+survey_option = click.option("--survey", required=True, help="Survey name (as imported).")
+question_option = click.option("--question", required=True, help="Question id, e.g. Q58.")
+wave_option = click.option("--wave", default=None, help="Only this wave.")
+
+
+def options(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Several click options as one decorator, in the order given (shared scopes)."""
+
+    def apply(fn: Any) -> Any:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return apply
+
+
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into one line on stderr and exit status 2 (no traceback)."""
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import click
 
-from . import db_option, friendly, main, resolve_db
+from . import (
+    db_option,
+    friendly,
+    main,
+    question_option,
+    resolve_db,
+    survey_option,
+    wave_option,
+)
 
 
 @main.command("assign")
-@click.option("--survey", required=True, help="Survey name (as imported).")
-@click.option("--question", required=True, help="Question id, e.g. Q60.")
-@click.option("--wave", default=None, help="Only this wave.")
+@survey_option
+@question_option
+@wave_option
 @click.option("--coders", required=True, help="Comma-separated coder names, e.g. anna,bert.")
 @click.option("--size", required=True, type=int, help="Answers per coder (batch size).")
 @click.option(

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from . import db_option, friendly, main, resolve_db
+from . import (
+    db_option,
+    friendly,
+    main,
+    options,
+    question_option,
+    resolve_db,
+    survey_option,
+    wave_option,
+)
 
 
 @main.group("bulk")
@@ -12,17 +21,7 @@ def bulk_group() -> None:
     """Search a question's answers (lemmas, "phrases", AND/OR/NOT) and code the hits at once."""
 
 
-def _scope(fn):  # noqa: ANN001, ANN202
-    for opt in reversed(
-        [
-            click.option("--survey", required=True, help="Survey name (as imported)."),
-            click.option("--question", required=True, help="Question id, e.g. Q58."),
-            click.option("--wave", default=None, help="Only this wave."),
-            db_option,
-        ]
-    ):
-        fn = opt(fn)
-    return fn
+_scope = options(survey_option, question_option, wave_option, db_option)
 
 
 @bulk_group.command("search")

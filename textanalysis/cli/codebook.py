@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from . import db_option, friendly, main, resolve_db
+from . import (
+    db_option,
+    friendly,
+    main,
+    options,
+    question_option,
+    resolve_db,
+    survey_option,
+)
 
 
 @main.group("codebook")
@@ -75,8 +83,8 @@ def import_qdc_command(qdc_file: str, out: str, name: str | None, force: bool) -
 
 @codebook_group.command("add")
 @click.argument("codebook_file", metavar="CB.yaml")
-@click.option("--survey", required=True, help="Survey name (as imported).")
-@click.option("--question", required=True, help="Question id, e.g. Q58.")
+@survey_option
+@question_option
 @click.option(
     "--coder",
     default=lambda: os.environ.get("USER") or "cli",
@@ -106,17 +114,12 @@ def add_command(codebook_file: str, survey: str, question: str, coder: str, db: 
 # --- codeframe operations (codebook.frame): a new version; decisions carried along ----------
 
 
-def _frame_options(fn):
-    for opt in reversed(
-        [
-            click.option("--survey", required=True, help="Survey name (as imported)."),
-            click.option("--question", required=True, help="Question id, e.g. Q58."),
-            click.option("--coder", required=True, help="Who makes the change (in the log)."),
-            db_option,
-        ]
-    ):
-        fn = opt(fn)
-    return fn
+_frame_options = options(
+    survey_option,
+    question_option,
+    click.option("--coder", required=True, help="Who makes the change (in the log)."),
+    db_option,
+)
 
 
 def _frame_done(change) -> None:  # noqa: ANN001
