@@ -57,7 +57,10 @@ def frame_op(what: str, run) -> None:
     if change.units:
         text += f"; de codes van {len(change.units)} antwoord(en) zijn meegenomen"
     if change.flagged:
-        text += f"; {change.flagged} antwoord(en) staan klaar om toe te wijzen (hieronder)"
+        text += (
+            f"; {change.flagged} antwoord(en) staan klaar om toe te wijzen, elk door de codeur "
+            "die het codeerde (die van u staan hieronder)"
+        )
     st.session_state[MSG] = text + "."
     st.rerun()
 
