@@ -43,7 +43,6 @@ from typing import Any
 import pandas as pd
 
 from ..errors import CodebookError, CodeInUseError, Errors, StoreError
-from ..store.undo import drop_undone
 from .edit import (
     attach,
     check_question,
@@ -149,17 +148,14 @@ def codes_as_of(
         raise CodebookError(Errors.C085, version=version, question=question)
     pos = books.index[books["version"] == version][0]
     later = books.loc[books.index > pos, "created_at"]
-    dec = store.decisions(
+    dec = store.decisions(  # as they stood: a bulk action undone only later counted then
         survey=survey,
         question=question,
         wave=wave,
         coder=coder,
         include_auto=include_auto,
-        include_undone=True,
+        recorded_before=later.iloc[0] if len(later) else None,
     )
-    if len(later):
-        dec = dec[dec["created_at"] < pd.Timestamp(later.iloc[0])]
-    dec = drop_undone(dec)  # a bulk action undone only later still counted then
     coded = {int(u) for u in dec["unit_id"]}
     last = dec.drop_duplicates(["unit_id", "code", "coder"], keep="last")
     cols = ["unit_id", "code", "coder", "source", "score", "created_at"]

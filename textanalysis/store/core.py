@@ -577,13 +577,17 @@ class Store:
         unit_ids: Iterable[int] | None = None,
         include_auto: bool = True,
         include_undone: bool = False,
+        recorded_before: Any = None,
     ) -> pd.DataFrame:
         """The decisions in the order they were recorded; with ``include_undone`` the full,
         append-only history. Without it the decisions of undone bulk actions are left out
         (the bulk ones and the undo ones: together they changed nothing), so "the coder
-        decided this answer" means a real look at it."""
+        decided this answer" means a real look at it. ``recorded_before`` (a timestamp): the
+        decisions as they stood then (an undo recorded later does not count)."""
         scope = dict(survey=survey, question=question, wave=wave, coder=coder, unit_ids=unit_ids)
         history = self._read_decisions(scope, include_auto, current=False)
+        if recorded_before is not None:
+            history = history[history["created_at"] < pd.Timestamp(recorded_before)]
         return history if include_undone else drop_undone(history).reset_index(drop=True)
 
     def current_codes(
