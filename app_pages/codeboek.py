@@ -34,6 +34,7 @@ st.title("Codeboek")
 store, survey, wave, question = C.page_scope("cb")
 if msg := st.session_state.pop(MSG, None):
     st.success(msg)
+    st.toast(msg)  # also in view when the analyst works further down the page
 
 
 def frame_op(what: str, run) -> None:
@@ -244,7 +245,9 @@ st.caption(
 ids = codebook.code_ids
 label_of = lambda c: f"{labels[c]} ({c})"  # noqa: E731
 t_add, t_ren, t_mov, t_mer, t_spl, t_del = st.tabs(
-    ["Toevoegen", "Hernoemen", "Verplaatsen", "Samenvoegen", "Splitsen", "Verwijderen"]
+    ["Toevoegen", "Hernoemen", "Verplaatsen", "Samenvoegen", "Splitsen", "Verwijderen"],
+    key="cb_ops_tab",  # stays on the tab the analyst used after the rerun an operation makes
+    on_change="rerun",
 )
 with t_add:
     first_code_form(ids, labels, "cb_new")

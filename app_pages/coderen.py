@@ -18,7 +18,7 @@ import random
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis.codebook.frame import add_code, current_codebook
+from textanalysis.codebook.frame import add_code, current_codebook, split_review
 from textanalysis.coding import (
     AUTO_OPEN,
     CHANGED,
@@ -324,6 +324,7 @@ def panel() -> None:
         assigned = blind_units(store, survey, question, wave, coder)
     unclaimed = unclaimed_units(store, survey, question, wave, coder) if mode == NOBODY else None
     review = flags = None
+    split_into: dict[int, list[str]] = {}  # answers waiting for the codes a split code became
     if mode == AUTO_OPEN:
         review = auto_unreviewed(store, survey, question, wave, coder)
     elif mode == DISAGREE:  # on a unit assigned to this coder: only once they decided it
@@ -332,6 +333,8 @@ def panel() -> None:
         flags = codeframe_changed(store, survey, question, wave, coder)
         flags.update(flagged_units(store, survey, question, wave, coder))
         review = set(flags)
+        splits = split_review(store, survey, question, wave=wave, coder=coder)
+        split_into = {int(r.unit_id): list(r.into) for r in splits.itertuples()}
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}
     queue = filter_units(
@@ -482,7 +485,9 @@ def panel() -> None:
                 )  # fmt: skip
 
     depth = {c.id: d for c, _, d in codebook.iter_codes()}
-    top = top_codes(codebook.code_ids, unit_scores, suggested, current)
+    top = top_codes(
+        codebook.code_ids, unit_scores, suggested, current, pinned=split_into.get(uid, ())
+    )
 
     def box(code: str, *, nested: bool) -> None:
         state = current.get(code)
@@ -504,10 +509,10 @@ def panel() -> None:
         )
         if ready:
             st.markdown("**Voorgestelde codes** (aangevinkt = voorgesteld)")
-            for code in top:
-                box(code, nested=False)
         else:
             _await_model()
+        for code in top:  # also before the model is ready: applied and pinned codes stay in view
+            box(code, nested=False)
         rest = [c for c in codebook.code_ids if c not in top]
         with st.expander(
             f"Alle codes ({len(codebook.code_ids)})" if not top else f"Andere codes ({len(rest)})",

@@ -118,11 +118,16 @@ if result is None:
     st.stop()
 
 st.subheader(f"{int((result.topics['topic'] >= 0).sum())} thema's (run {result.run_id})")
-st.altair_chart(topics.topic_sizes_chart(result))
+valid = [int(t) for t in result.topics["topic"] if t >= 0]
+# each theme by its proposed code label (a key phrase of its typical answers), not a word list
+names = {t: C.run_safely(lambda t=t: topics.propose_label(result, t, cache=store)) for t in valid}
+names = {t: n or f"Thema {t}" for t, n in names.items()}
+st.altair_chart(topics.topic_sizes_chart(result, names=names))
 if not result.doc_map.empty:
     with st.expander("Kaart van de antwoorden"):
-        st.altair_chart(topics.topic_map_chart(result))
+        st.altair_chart(topics.topic_map_chart(result, names=names))
 table = result.topics.copy()
+table["label"] = table["topic"].map(lambda t: names.get(int(t), "overig"))
 table["keywords"] = table["keywords"].map(lambda k: ", ".join(k))
 if "representative_texts" in table:
     table["representative_texts"] = table["representative_texts"].map(lambda t: " | ".join(t))
@@ -158,13 +163,19 @@ if msg := st.session_state.pop(MSG, None):
     st.success(msg)
 ids_now = codebook.code_ids if codebook is not None else []
 labels_now = codebook.labels() if codebook is not None else {}
-valid = [int(t) for t in result.topics["topic"] if t >= 0]
-labels = dict(zip(result.topics["topic"], result.topics["label"], strict=True))
-topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {labels[t]}", key="top_pick")
+topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {names[t]}", key="top_pick")
+proposed = names[topic]
+same = [c for c in ids_now if labels_now[c].strip().casefold() == proposed.strip().casefold()]
+if same:  # two codes named alike cannot be told apart: offer the existing one
+    st.info(
+        f"Er is al een code '{C.md_escape(labels_now[same[0]])}' ({same[0]}). Voeg het thema "
+        "daarmee samen (tab 'Samenvoegen met bestaande code'), of geef de nieuwe code een ander "
+        "label."
+    )
+    st.session_state.setdefault("top_merge_code", same[0])
 tab1, tab2 = st.tabs(["Nieuwe code", "Samenvoegen met bestaande code"])
 with tab1:
     row = result.topic_row(topic)
-    proposed = C.run_safely(lambda: topics.propose_label(result, topic, cache=store))
     specific = C.run_safely(lambda: topics.distinctive_keywords(result, topic, cache=store)) or []
     examples = list(row["representative_texts"])[:3]
     st.markdown("**Meest typerende antwoorden** (worden de voorbeelden van de code):")

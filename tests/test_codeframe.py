@@ -268,6 +268,22 @@ def test_delete_only_when_unused_or_reassigned(store, coded):
     assert frame.operations(store, Q)["operation"].tolist()[-3:] == ["add-code", "delete", "merge"]
 
 
+def test_two_codes_never_share_a_label(store, coded):
+    """Codes named alike cannot be told apart in Coderen, tables or exports: [C089] names the
+    code that has the label; nothing is stored."""
+    n = len(store.codebooks(Q))
+    with pytest.raises(
+        CodebookError, match=r"\[C089\] Code 'a' already has the label 'Wachtlijsten'"
+    ):
+        frame.add_code(store, S, Q, "  wachtlijsten ", coder="anna")
+    with pytest.raises(CodebookError, match=r"\[C089\] Code 'b'"):
+        frame.rename(store, S, Q, "a", coder="anna", label="PERSONEEL")
+    with pytest.raises(CodebookError, match=r"\[C089\]"):
+        frame.split(store, S, Q, "b", ["x=Wachttijd GGZ", "y"], coder="anna")
+    assert len(store.codebooks(Q)) == n
+    assert frame.rename(store, S, Q, "a", coder="anna", label="wachtlijsten").decisions == 0
+
+
 def test_operations_need_a_codebook(store):
     with pytest.raises(CodebookError, match=r"\[C075\]"):
         frame.merge(store, S, Q, "a", "b", coder="anna")

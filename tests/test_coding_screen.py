@@ -29,6 +29,10 @@ def test_top_codes_keeps_every_ticked_code_and_fills_by_score():
     assert set(top_codes(CODES, scores, many, k=2)) == set(CODES)
     # no model yet: nothing is "top", the whole list is in the expander
     assert top_codes(CODES, {}, {}, {}) == []
+    # an answer waiting for the codes a split code became: those are in view, also cold
+    pinned = top_codes(CODES, scores, suggested, {}, k=4, pinned=["f", "zz", "f"])
+    assert pinned[:3] == ["b", "d", "f"] and len(pinned) == 4
+    assert top_codes(CODES, {}, {}, {}, pinned=["c", "a"]) == ["c", "a"]
 
 
 def test_code_label_puts_the_confidence_first():

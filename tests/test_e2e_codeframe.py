@@ -443,6 +443,7 @@ def test_promote_topic_into_code_with_readable_label(tmp_path):
     with Store(str(db)) as store:
         versions = len(store.codebooks(Q))
         texts = set(store.units(S, Q, W)["text"].astype(str))
+        taken = {c.label.casefold() for c, _, _ in store.load_codebook(question=Q).iter_codes()}
     shots = shots_dir(tmp_path)
     with app_in_chromium(db, shots, failure="failure_topics.png") as session:
         page = session.page
@@ -454,9 +455,13 @@ def test_promote_topic_into_code_with_readable_label(tmp_path):
         run = re.search(r"\(run (\d+)\)", found).group(1)
         see(page, "Thema omzetten naar code")
         wait_idle(page)
-        # choose the second topic (the first is pre-selected)
+        # choose a topic named unlike every code (a name like an existing code's gets the
+        # advice to merge the theme into that code instead)
         options = open_options(page, "Thema")
-        chosen = options.nth(1 if options.count() > 1 else 0).inner_text().strip()
+        names = [o.inner_text().strip() for o in options.all()]
+        fresh = [n for n in names if n.split(": ", 1)[-1].casefold() not in taken]
+        assert fresh, names
+        chosen = fresh[1] if len(fresh) > 1 else fresh[0]
         page.keyboard.press("Escape")
         choose(page, "Thema", chosen)
         topic = chosen.split(":")[0]

@@ -363,6 +363,9 @@ def test_promote_topic_writes_a_valid_new_codebook_version(fast_result, tmp_path
         promote_topic(cb, fast_result, topic, "x", "X", parent="bestaat-niet")
     with pytest.raises(CodebookError, match=r"\[C012\]"):
         promote_topic(cb, fast_result, topic, "leeg", "  ")
+    label = cb.get("personeel").label
+    with pytest.raises(CodebookError, match=r"\[C089\] Code 'personeel'"):
+        promote_topic(cb, fast_result, topic, "nieuw", label.upper())
 
 
 def test_promoted_topic_gets_a_readable_label_definition_and_specific_keywords(fast_result):

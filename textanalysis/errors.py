@@ -692,6 +692,10 @@ class Errors:
         "Bulk action {action_id} coded as '{owner}'; '{coder}' cannot undo it: coders never "
         "change each other's codes. Let {owner} undo it, or record your own decisions."
     )
+    C089 = ErrorCode(
+        "Code '{code_id}' already has the label '{label}'. Use that code (a theme: merge it "
+        "into '{code_id}'), or choose another label."
+    )
 
     # --- G: Suggestions ---------------------------------------------------------------------
     G001 = ErrorCode(_CSV_MISSING)

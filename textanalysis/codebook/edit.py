@@ -54,6 +54,17 @@ def check_id_free(codebook: Codebook, new_id: str) -> None:
         raise CodebookError(Errors.C065, new_id=new_id, codebook=codebook.name)
 
 
+def check_label_free(codebook: Codebook | None, label: str, except_id: str | None = None) -> None:
+    """[C089] when another code of ``codebook`` has ``label`` (case and spaces aside): two
+    codes named alike cannot be told apart in the app, the tables or the exports."""
+    if codebook is None or not str(label or "").strip():
+        return
+    want = " ".join(str(label).split()).casefold()
+    for code, _, _ in codebook.iter_codes():
+        if code.id != except_id and " ".join(code.label.split()).casefold() == want:
+            raise CodebookError(Errors.C089, code_id=code.id, label=code.label)
+
+
 def revalidate(data: dict[str, Any], source: str) -> Codebook:
     """``data`` (a ``Codebook.to_dict()``) through the validator, as if written by hand."""
     return parse_codebook(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), source)
@@ -73,6 +84,8 @@ def edit_code(
     """
     data = codebook.to_dict()
     clean = {k: v for k, v in fields.items() if v not in (None, "", [])}
+    if "label" in fields:
+        check_label_free(codebook, fields["label"], except_id=code_id)
     if code_id is None:
         new_id = str(fields.get("id") or "").strip()
         check_id_free(codebook, new_id)
@@ -174,6 +187,8 @@ def rename_code(
         raise CodebookError(Errors.C076, code_id=code_id)
     if new_id not in (None, code_id):
         check_id_free(codebook, new_id)
+    if label:
+        check_label_free(codebook, label, except_id=code_id)
     data = codebook.to_dict()
     code = find_code(data["codes"], code_id)
     assert code is not None
@@ -232,6 +247,7 @@ def split_code(
     _, index, siblings = _pop_code(data["codes"], code_id)
     for new_id, label in reversed(into):
         if new_id not in codebook.code_ids:
+            check_label_free(codebook, label or new_id, except_id=code_id)
             siblings.insert(index, {"id": new_id, "label": (label or new_id).strip()})
     return _new_version(codebook, data, f"split '{code_id}'")
 

@@ -25,21 +25,26 @@ def top_codes(
     current: Mapping[str, str] | None = None,
     *,
     k: int = TOP_K,
+    pinned: Sequence[str] = (),
 ) -> list[str]:
     """The codes shown first, highest score first.
 
     Every pre-ticked suggestion and every code the coder applied before is always among
     them (a ticked box is never hidden in the expander, so a confirmation never records a
-    code the analyst did not see); the list is filled up to ``k`` with the next best scores.
-    Without scores (the model is not ready yet) nothing is "top": the list is empty.
+    code the analyst did not see); so are the ``pinned`` codes (e.g. the codes a split
+    code became, on an answer waiting for that choice); the list is filled up to ``k``
+    with the next best scores. Without scores (the model is not ready yet) nothing but
+    the pinned codes is "top".
     """
     suggested = suggested or {}
     current = current or {}
+    pinned = [c for c in dict.fromkeys(pinned) if c in set(code_ids)]
     if not scores and not current:
-        return []
+        return pinned
     order = {c: i for i, c in enumerate(code_ids)}
     by_score = sorted(code_ids, key=lambda c: (-float(scores.get(c, 0.0)), order[c]))
     must = [c for c in by_score if suggested.get(c) or current.get(c) == "applied"]
+    must += [c for c in pinned if c not in must]
     rest = [c for c in by_score if c not in must and float(scores.get(c, 0.0)) > 0.0]
     return must + rest[: max(0, k - len(must))]
 

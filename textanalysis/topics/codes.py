@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..codebook import Codebook, bump_version, find_code, parse_codebook, revalidate
+from ..codebook.edit import check_label_free
 from ..errors import Errors, TopicsError
 from .result import (
     TopicResult,
@@ -265,6 +266,7 @@ def promote_topic(
     row = result.topic_row(topic)
     if keywords is None:
         keywords = distinctive_keywords(result, topic, n_keywords=n_keywords, cache=cache)
+    check_label_free(codebook, label)
     if codebook is None:
         name = str(question or "codeboek")
         data = {"name": name, "version": "0", "questions": [name], "codes": []}
