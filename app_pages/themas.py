@@ -148,14 +148,26 @@ codes = store.current_codes(survey=survey, question=question, wave=wave)
 if codebook is not None and not codes.empty:
     st.subheader("Thema's en bestaande codes")
     overlap = topics.topic_code_overlap(result, codes, codebook)
-    st.dataframe(overlap, hide_index=True)
+    shown = overlap.assign(topic_label=overlap["topic"].map(lambda t: names.get(int(t), "overig")))
+    st.dataframe(
+        shown.rename(
+            columns={"topic": "thema", "topic_label": "naam", "size": "antwoorden",
+                     "code_label": "label", "answers": "met deze code", "share": "aandeel"}
+        ),
+        hide_index=True,
+        column_config={"aandeel": st.column_config.NumberColumn(format="percent")},
+    )  # fmt: skip
     for topic, best in topics.best_code_per_topic(overlap).items():
+        name = names.get(int(topic), f"Thema {topic}")
         if best is None:
             st.text(
-                f"Thema {topic} past bij geen bestaande code: een kandidaat voor een nieuwe code."
+                f"Thema {topic} ({name}) past bij geen bestaande code: een kandidaat voor een "
+                "nieuwe code."
             )
         else:
-            st.text(f"Thema {topic} is vooral '{best[1]}' ({best[2]:.0%} van de antwoorden).")
+            st.text(
+                f"Thema {topic} ({name}) is vooral '{best[1]}' ({best[2]:.0%} van de antwoorden)."
+            )
 
 MSG = "top_msg"  # the outcome of a promotion, shown after the rerun
 st.subheader("Thema omzetten naar code")
