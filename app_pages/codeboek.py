@@ -141,6 +141,7 @@ d1.download_button(
     "Download YAML",
     codebook.to_yaml(),
     file_name=f"{codebook.name}.v{codebook.version}.yaml",
+    on_click="ignore",  # no rerun: a second download right after still works
     mime="text/yaml",
     key="cb_dl_yaml",
 )
@@ -148,6 +149,7 @@ d2.download_button(
     "Download REFI-QDA (.qdc)",
     lambda: refi.to_qdc(codebook),
     file_name=f"{codebook.name}.v{codebook.version}.qdc",
+    on_click="ignore",  # no rerun: a second download right after still works
     mime="application/xml",
     key="cb_dl_qdc",
 )

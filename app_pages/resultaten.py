@@ -152,6 +152,7 @@ d[0].download_button(
     "Frequenties (CSV)",
     lambda: _via_file(".csv", lambda p: export.write_frequency_csv(table, p)),
     file_name=f"{base}_frequenties.csv",
+    on_click="ignore",  # no rerun: a second download right after still works
     mime="text/csv",
     key="res_dl_csv",
 )
@@ -159,6 +160,7 @@ d[1].download_button(
     "Frequenties (Excel)",
     lambda: _via_file(".xlsx", lambda p: export.write_frequency_excel(table, p, title=title)),
     file_name=f"{base}_frequenties.xlsx",
+    on_click="ignore",  # no rerun: a second download right after still works
     key="res_dl_xlsx",
 )
 if coded and n:
@@ -169,6 +171,7 @@ if coded and n:
                 charts.top_k_chart(table, k, title=title, level=level), fmt
             ),
             file_name=f"{base}_grafiek.{fmt}",
+            on_click="ignore",  # no rerun: a second download right after still works
             mime=mime,
             key=f"res_dl_{fmt}",
         )
@@ -190,6 +193,7 @@ for i, (fmt, label) in enumerate((("csv", "CSV"), ("xlsx", "Excel"), ("sav", "SP
             ),
         ),
         file_name=f"{base}_dataset.{fmt}",
+        on_click="ignore",  # no rerun: a second download right after still works
         key=f"res_dl_ds_{fmt}",
     )
 

@@ -244,9 +244,11 @@ A_LABEL, B_LABEL = "Wams (aanpak meervoudige problematiek)", "Bestaanszekerheid,
 
 
 def test_merge_two_codes_results_and_exports_follow(tmp_path):
-    """Merge A into B on Codeboek: Resultaten and the CSV/Excel frequency downloads count B
-    for every respondent with A or B (once), A is gone; the old version still counts as before."""
+    """Merge A into B on Codeboek: Resultaten, the CSV/Excel frequency downloads and the coded
+    data set (CSV, Excel, SPSS) count B for every respondent with A or B (once), A is gone; the
+    old version still counts as before."""
     _need_browser()
+    pyreadstat = pytest.importorskip("pyreadstat")
     from textanalysis import report
     from textanalysis.codebook import frame
     from textanalysis.store import Store
@@ -259,6 +261,8 @@ def test_merge_two_codes_results_and_exports_follow(tmp_path):
     with Store(str(db)) as store:
         old = store.load_codebook(question=Q)
         old_table = report.frequencies_from_store(store, S, Q, W, codebook=old, coder="anna")
+        units_ = store.units(S, Q, W, unit_ids=u)
+        respondents = set(units_["respondent_id"].astype(str))
     expected_b = len(u[:7])  # respondents with A or B, the one with both counted once
     shots = shots_dir(tmp_path)
     with app_in_chromium(db, shots, failure="failure_merge.png") as session:
@@ -287,6 +291,15 @@ def test_merge_two_codes_results_and_exports_follow(tmp_path):
         xlsx = pd.read_excel(
             download(page, "Frequenties (Excel)", tmp_path / "freq.xlsx"), header=2
         )
+        data = {  # the coded data set, one row per respondent and a 0/1 variable per code
+            "csv": pd.read_csv(download(page, "Gecodeerde dataset (CSV)", tmp_path / "d.csv")),
+            "xlsx": pd.read_excel(
+                download(page, "Gecodeerde dataset (Excel)", tmp_path / "d.xlsx")
+            ),
+            "sav": pyreadstat.read_sav(
+                str(download(page, "Gecodeerde dataset (SPSS .sav)", tmp_path / "d.sav"))
+            )[0],
+        }
 
     for name, exported in (("csv", csv), ("xlsx", xlsx)):
         exported = exported.dropna(subset=["code"])
@@ -295,6 +308,12 @@ def test_merge_two_codes_results_and_exports_follow(tmp_path):
         assert A not in by_code and by_code[B] == expected_b, (name, by_code)
         assert by_code == got, name  # the same counts as on the screen
         assert set(exported["n"].astype(int)) == {len(u)}, name
+
+    for name, frame_ in data.items():
+        assert A not in frame_.columns and B in frame_.columns, (name, list(frame_.columns))
+        coded_rows = frame_[frame_["respondent_id"].astype(str).isin(respondents)]
+        assert int(coded_rows[B].sum()) == expected_b, name
+        assert int(frame_[B].sum()) == expected_b, name  # nobody else has B
 
     with Store(str(db)) as store:
         new = store.load_codebook(question=Q)
