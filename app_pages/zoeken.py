@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import common as C
 from textanalysis.codebook import frame
 from textanalysis.coding import bulk
+from textanalysis.errors import TextAnalysisError
 
 QUERY = "zk_query_done"  # the query the hits below belong to
 MSG = "zk_msg"
@@ -96,6 +97,15 @@ if hits is not None:
         new_label = (
             st.text_input("Label van de nieuwe code", key="zk_new_label") if code == NEW else ""
         )
+        try:  # only words and phrases joined by OF can become trigger words
+            words = bulk.query_keywords(query)
+        except TextAnalysisError:
+            words = []
+        keep = bool(words) and st.checkbox(
+            f"Zoekwoorden ook als trefwoorden van de code bewaren ({', '.join(words)})",
+            key="zk_save_kw",
+            help="Dan stelt Coderen deze code voortaan voor bij antwoorden met deze woorden.",
+        )
         if st.button(
             f"Toepassen op {len(chosen)} antwoord(en)",
             type="primary",
@@ -113,6 +123,10 @@ if hits is not None:
                         wave=wave,
                     )  # fmt: skip
                     extra = f" ({done.already} hadden de code al)" if done.already else ""
+                    if keep and bulk.save_as_keywords(
+                        store, survey, question, query, code, coder=who
+                    ):
+                        extra += "; de zoekwoorden zijn trefwoorden van de code geworden"
                     st.session_state[MSG] = (
                         f"Code '{labels[code]}' toegepast op {done.applied} antwoord(en)"
                         f"{extra} als codeur {who}; actie #{done.action_id}."

@@ -182,6 +182,26 @@ def test_zoeken_bulk_code_and_undo(demo_db):
     assert at.dataframe[-1].value["status"].tolist() == ["ongedaan gemaakt"]
 
 
+def test_zoeken_saves_the_search_as_trigger_words(demo_db):
+    at = _app("zoeken")
+    at.text_input(key="zk_query").input("wachtlijst OF wachttijd")
+    _click(at, "Zoeken")
+    at.checkbox(key="zk_all").check().run()
+    with Store(str(demo_db)) as store:
+        code = store.load_codebook(question="Q58").leaf_ids[0]
+    at.selectbox(key="zk_code").set_value(code).run()
+    at.checkbox(key="zk_save_kw").check().run()
+    n = len([c for c in at.checkbox if str(c.key).startswith("zk_hit_")])
+    _click(at, f"Toepassen op {n} antwoord(en)")
+    assert "trefwoorden van de code geworden" in at.success[0].value
+    with Store(str(demo_db)) as store:
+        keywords = store.load_codebook(question="Q58").get(code).keywords
+    assert {"wachtlijst", "wachttijd"} <= set(keywords)
+    at.text_input(key="zk_query").input("wachtlijst NIET ggz")
+    _click(at, "Zoeken")
+    assert not [c for c in at.checkbox if c.key == "zk_save_kw"]  # NOT: no trigger words
+
+
 def test_zoeken_bulk_code_with_a_new_code(demo_db):
     """No fitting code yet: the analyst names one beside the hits; it joins the codebook as
     its next version (logged) and the hits get it."""

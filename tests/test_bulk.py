@@ -189,3 +189,25 @@ def test_undone_action_ids_are_read_exactly():
     assert is_undone("bulk #12: wacht*", {12}) and is_undone("undo bulk #3 by anna", {3})
     assert not is_undone("bulk #1: wacht*", {12}) and not is_undone("undo bulk #1", {12})
     assert not is_undone("merge 'a' -> 'b'", {1}) and not is_undone(None, {1})
+
+
+def test_a_search_of_words_becomes_trigger_words_of_the_code(store):
+    """ "wachtlijst OR "lange wachttijd"" as keywords of a code: a logged codebook version; the
+    rule suggester then finds the inflected forms the search found."""
+    from textanalysis.suggest import RuleSuggester
+
+    assert bulk.query_keywords('wachtlijst OF "Lange wachttijd" OR wachtlijst') == [
+        "wachtlijst",
+        "lange wachttijd",
+    ]
+    for query, what in (("ggz NOT huisarts", "NOT"), ("wacht*", "wildcard"), ("a b", "AND")):
+        with pytest.raises(CodebookError, match=rf"\[C090\] .*{what}"):
+            bulk.query_keywords(query)
+    change = bulk.save_as_keywords(store, S, Q, "wachtlijst OR wachttijd", "wacht", coder="anna")
+    cb = store.load_codebook(question=Q)
+    assert list(cb.get("wacht").keywords) == ["wachtlijst", "wachttijd"]
+    assert frame.operations(store, Q)["operation"].iloc[-1] == "edit" and change.decisions == 0
+    assert bulk.save_as_keywords(store, S, Q, "Wachtlijst", "wacht", coder="anna") is None
+    scores = RuleSuggester(cb).fit([], []).predict_scores(TEXTS)
+    hits = {t for t, row in zip(TEXTS, scores, strict=True) if row[cb.code_ids.index("wacht")] > 0}
+    assert hits == {TEXTS[0], TEXTS[1], TEXTS[3]}  # wachtlijsten, wachtlijst, wachttijden

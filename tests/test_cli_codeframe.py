@@ -30,7 +30,12 @@ def test_codeframe_and_bulk_commands(tmp_path):
     assert "undone: 2" in run(main, ["bulk", "undo", action, "--db", db]).output
     again = run(main, ["bulk", "undo", action, "--db", db])
     assert again.exit_code == 2 and "[C083]" in again.output
-    run(main, ["bulk", "apply", "ggz", "ggz", "--coder", "anna", *bulk_scope])
+    saved = run(main, ["bulk", "apply", "ggz", "ggz", "--coder", "anna", "--save-keywords",
+                       *bulk_scope])  # fmt: skip
+    assert "keywords of 'ggz' from search 'ggz': ggz" in saved.output, saved.output
+    refused = run(main, ["bulk", "apply", "ggz NOT x", "ggz", "--coder", "anna",
+                         "--save-keywords", *bulk_scope])  # fmt: skip
+    assert refused.exit_code == 2 and "[C090]" in refused.output
     used = run(main, ["codebook", "delete", "ggz", *scope])
     assert used.exit_code == 2 and "[C073]" in used.output
     steps = [

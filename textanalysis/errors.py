@@ -696,6 +696,10 @@ class Errors:
         "Code '{code_id}' already has the label '{label}'. Use that code (a theme: merge it "
         "into '{code_id}'), or choose another label."
     )
+    C090 = ErrorCode(
+        "Search '{query}' cannot become trigger words of a code: it uses {what}. Only words "
+        'and "phrases" joined by OR can; save the words one by one (Codeboek: Trefwoorden).'
+    )
 
     # --- G: Suggestions ---------------------------------------------------------------------
     G001 = ErrorCode(_CSV_MISSING)

@@ -49,16 +49,28 @@ def search_command(query, survey, question, wave, db, out):  # noqa: ANN001
 @_scope
 @click.option("--coder", required=True, help="Whose confirmed decisions these are.")
 @click.option("--unit", "units", type=int, multiple=True, help="Only these hits (repeatable).")
+@click.option(
+    "--save-keywords",
+    is_flag=True,
+    help="Also add the search's words to CODE's trigger words (words and phrases joined by OR).",
+)
 @friendly
-def apply_command(query, code, survey, question, wave, db, coder, units):  # noqa: ANN001
+def apply_command(query, code, survey, question, wave, db, coder, units, save_keywords):  # noqa: ANN001
     """Apply CODE to the hits of QUERY (all, or --unit ...) as the coder's own decisions."""
     from ..coding import bulk
     from ..store import Store
 
     with Store(resolve_db(db)) as store:
+        if save_keywords:
+            bulk.query_keywords(query)  # [C090] before anything is recorded
         a = bulk.apply(store, survey, question, query, code, coder=coder,
                        unit_ids=units or None, wave=wave)  # fmt: skip
+        saved = bulk.save_as_keywords(store, survey, question, query, code, coder=coder) if (
+            save_keywords
+        ) else None  # fmt: skip
     click.echo(f"bulk #{a.action_id}: '{code}' on {a.applied} answer(s) ({a.already} had it)")
+    if saved is not None:
+        click.echo(f"{saved.summary}: v{saved.codebook.version} [{saved.version}]")
 
 
 @bulk_group.command("undo")

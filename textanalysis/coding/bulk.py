@@ -339,6 +339,51 @@ def apply(
     return BulkAction(run_id, code, query, n, len(chosen) - len(todo))
 
 
+def query_keywords(query: str) -> list[str]:
+    """The words and phrases of a search made only of them joined by OR, as a code's trigger
+    words (the rule suggester matches them on lemmas too, as the search does); [C090] for a
+    search with AND, NOT or a wildcard, which trigger words cannot express."""
+    out: list[str] = []
+    todo: list[Term | Op] = [parse_query(query)]
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, Op) and node.op == "OR":
+            todo = [*node.args, *todo]
+            continue
+        what = (
+            node.op
+            if isinstance(node, Op)
+            else ("a wildcard (*)" if any("*" in w for w in node.words) else None)
+        )
+        if what is not None:
+            raise CodebookError(Errors.C090, query=query, what=what)
+        out.append(" ".join(node.words))
+    return list(dict.fromkeys(out))
+
+
+def save_as_keywords(
+    store: Any, survey: str, question: str, query: str, code: str, *, coder: str
+) -> Any:
+    """Add the words of ``query`` (:func:`query_keywords`) to ``code``'s trigger words, so
+    the suggestions find such answers from now on: a new codebook version, logged as an
+    ``edit`` operation naming the search. None when the code has them all already."""
+    from ..codebook.edit import edit_code
+    from ..codebook.frame import require_codebook, save_version
+
+    words = query_keywords(query)
+    codebook = require_codebook(store, survey, question)
+    have = list(codebook.get(code).keywords)
+    known = {k.casefold() for k in have}
+    new = [w for w in words if w.casefold() not in known]
+    if not new:
+        return None
+    edited = edit_code(codebook, code, {"keywords": [*have, *new]})
+    return save_version(
+        store, survey, question, edited, coder=coder, operation="edit",
+        summary=f"keywords of '{code}' from search {query!r}: {', '.join(new)}",
+    )  # fmt: skip
+
+
 def undo(store: Any, action_id: int, *, coder: str | None = None) -> int:
     """Undo bulk action ``action_id``: for each answer it coded whose last decision on the code
     is still the bulk one, a new decision restoring the state before (``rejected`` when there
