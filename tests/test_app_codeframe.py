@@ -202,6 +202,22 @@ def test_zoeken_saves_the_search_as_trigger_words(demo_db):
     assert not [c for c in at.checkbox if c.key == "zk_save_kw"]  # NOT: no trigger words
 
 
+def test_zoeken_on_a_question_without_codebook_starts_it(demo_db):
+    _import_new_question(demo_db)
+    at = _app("zoeken", scope=("nieuw", "2024", "Q99"))
+    at.text_input(key="zk_query").input("wachtlijst")
+    _click(at, "Zoeken")
+    at.checkbox(key="zk_all").check().run()
+    assert at.selectbox(key="zk_code").value == "__nieuw__"  # the only choice
+    at.text_input(key="zk_new_label").input("Wachtlijsten").run()
+    _click(at, "Toepassen op 1 antwoord(en)")
+    with Store(str(demo_db)) as store:
+        cb = store.load_codebook(question="Q99")
+        cur = store.current_codes(survey="nieuw", question="Q99", coder="anna")
+    assert cb.code_ids == ["wachtlijsten"] and cb.version == "1"
+    assert cur["code"].tolist() == ["wachtlijsten"] and set(cur["source"]) == {"bulk"}
+
+
 def test_zoeken_bulk_code_with_a_new_code(demo_db):
     """No fitting code yet: the analyst names one beside the hits; it joins the codebook as
     its next version (logged) and the hits get it."""
