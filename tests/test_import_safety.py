@@ -103,7 +103,9 @@ def test_replace_updates_text_and_flags_units_with_decisions(db, tmp_path):
         units = store.units("peiling", "Q1", "2022")
         by_text = dict(zip(units.text, units.unit_id, strict=True))
         store.record_decision(by_text["Wachtlijsten"], "wachtlijst", "anna")
+        store.record_decision(by_text["Wachtlijsten"], "wachtlijst", "bert")  # double coded
         store.record_decision(by_text["armoede"], "armoede", "anna")
+        store.record_decision(by_text["armoede"], "armoede", "gold")  # reserved: no own flag
         decisions_before = store.decisions()
     res = _import(
         tmp_path, "fixed.csv", CORRECTED, "--wave", "2022", "--on-change", "replace", db=db
@@ -124,7 +126,16 @@ def test_replace_updates_text_and_flags_units_with_decisions(db, tmp_path):
             "Wachtlijsten jeugdzorg",
             "R1",
         )
+        # each coder who decided the answer reviews their own decision
+        assert sorted(zip(review.reason, review.coder, strict=True)) == [
+            ("removed from the answer", "anna"),
+            ("text changed", "anna"),
+            ("text changed", "bert"),
+        ]
         assert store.mark_reviewed(review.unit_id, "anna") == 2
+        left = store.units_needing_review()
+        assert left.coder.tolist() == ["bert"] and left.reason.tolist() == ["text changed"]
+        assert store.mark_reviewed(left.unit_id, "bert") == 1
         assert store.units_needing_review().empty
     again = _import(tmp_path, "fixed.csv", CORRECTED, "--wave", "2022", db=db)
     assert again.exit_code == 0 and "nothing new" in again.stdout

@@ -738,23 +738,36 @@ def _replace_changed(
         for pk, a, _ in gone
         if pk in decided
     ]
-    for f in flags:
-        f.update(source_name=prep.source_name, created_at=now)
+    # one flag per coder who decided the unit: in double coding each coder reviews their own
+    # decision (None: only reserved coders such as gold decided it; anyone may review it)
+    flags = [
+        f | {"coder": who, "source_name": prep.source_name, "created_at": now}
+        for f in flags
+        for who in decided[f["unit_id"]]
+    ]
     if flags:
         conn.execute(t.unit_reviews.insert(), flags)
-    return len(changed_pks) + len(gone), len(flags)
+    return len(changed_pks) + len(gone), len({f["unit_id"] for f in flags})
 
 
-def _with_decisions(pks: set[int], conn: Connection) -> set[int]:
-    out: set[int] = set()
+def _with_decisions(pks: set[int], conn: Connection) -> dict[int, list[str | None]]:
+    """Unit -> the human coders with decisions on it ([None] when only reserved coders such
+    as ``gold`` decided it)."""
+    from ..identity import is_reserved_coder
+
+    coders: dict[int, set[str]] = {}
     for part in chunks(sorted(pks)):
-        out.update(
-            pk
-            for (pk,) in conn.execute(
-                select(t.decisions.c.unit_id).where(t.decisions.c.unit_id.in_(part)).distinct()
-            )
+        rows = conn.execute(
+            select(t.decisions.c.unit_id, t.decisions.c.coder)
+            .where(t.decisions.c.unit_id.in_(part))
+            .distinct()
         )
-    return out
+        for pk, who in rows:
+            coders.setdefault(int(pk), set()).add(str(who))
+    return {
+        pk: sorted(w for w in who if not is_reserved_coder(w)) or [None]
+        for pk, who in coders.items()
+    }
 
 
 def _referenced(pks: set[int], conn: Connection) -> set[int]:
