@@ -131,7 +131,10 @@ if hits is not None:
                         f"Code '{labels[code]}' toegepast op {done.applied} antwoord(en)"
                         f"{extra} als codeur {who}; actie #{done.action_id}."
                     )
-                    st.session_state[LAST] = done.action_id
+                    if done.applied:  # nothing recorded: nothing to undo
+                        st.session_state[LAST] = done.action_id
+                    else:
+                        st.session_state.pop(LAST, None)
                     C.bump_data_version()
                     st.rerun()
 
