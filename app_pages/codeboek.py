@@ -24,6 +24,8 @@ OPERATION_NL = {
     "delete": "Code verwijderd",
     "edit": "Code bewerkt",
     "upload": "Codeboek geüpload",
+    "promote-topic": "Thema omgezet naar code",
+    "topic-to-code": "Thema toegevoegd aan code",
 }
 IN_USE = (
     "Deze code wordt nog gebruikt en is niet verwijderd. Kies bij 'Antwoorden eerst overzetten "
@@ -237,6 +239,28 @@ with st.form(f"cb_edit_{code_id}"):
                 operation="edit",
                 summary=f"edit '{code_id}'",
             ),  # fmt: skip
+        )
+
+with st.expander(f"Geschiedenis van het codeboek ({len(versions)} versies)"):
+    log = frame.operations(store, question)
+    if log.empty:
+        st.caption("Nog geen wijzigingen via deze pagina, Coderen of Zoeken en coderen.")
+    else:
+        shown = log.iloc[::-1].assign(
+            wijziging=lambda d: d["operation"].map(lambda o: OPERATION_NL.get(o, o))
+        )
+        st.dataframe(
+            shown.rename(
+                columns={"created_at": "tijdstip", "summary": "omschrijving", "coder": "codeur",
+                         "version": "versie", "decisions": "beslissingen meegenomen",
+                         "flagged": "na te kijken"}
+            )[["tijdstip", "wijziging", "omschrijving", "codeur", "versie",
+               "beslissingen meegenomen", "na te kijken"]],
+            hide_index=True,
+        )  # fmt: skip
+        st.caption(
+            "Tellingen van een eerdere versie: kies die versie op Resultaten "
+            "(de beslissingen van toen tellen, niets is overschreven)."
         )
 
 st.subheader("Codes toevoegen en ordenen")

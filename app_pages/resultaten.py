@@ -63,12 +63,48 @@ level = c2.selectbox("Niveau", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get,
 include_auto = c3.checkbox("Ook automatisch gecodeerd (apart geteld)", key="res_auto")
 k = c4.slider("Aantal thema's in de grafiek", 3, 20, 8, key="res_k")
 
+versions = store.codebooks(question).iloc[::-1]  # newest first: the current one on top
+as_of = None  # an older codebook version: its codes and the decisions made while it was current
+if len(versions) > 1 and coder != report.CONSENSUS:
+    labels_of = {
+        r.version: f"versie {r.version_label} van {pd.Timestamp(r.created_at):%d-%m-%Y %H:%M}"
+        + (" (huidige)" if i == 0 else "")
+        for i, r in enumerate(versions.itertuples())
+    }
+    pick = st.selectbox(
+        "Codeboekversie",
+        list(labels_of),
+        format_func=labels_of.get,
+        key="res_version",
+        help="Een eerdere versie geeft de tellingen zoals ze toen waren: de codes van die versie "
+        "en de beslissingen van vóór de volgende versie (samenvoegen, splitsen en zoekacties "
+        "van later tellen niet mee).",
+    )
+    as_of = None if pick == versions["version"].iloc[0] else pick
+
 table = C.run_safely(
-    lambda: report.frequencies_from_store(
-        store, survey, question, wave, codebook=codebook, coder=coder, include_auto=include_auto
-    ),
+    lambda: (
+        report.frequencies_as_of(
+            store, survey, question, as_of, wave, coder=coder, include_auto=include_auto
+        )
+        if as_of
+        else report.frequencies_from_store(
+            store,
+            survey,
+            question,
+            wave,
+            codebook=codebook,
+            coder=coder,
+            include_auto=include_auto,
+        )
+    ),  # fmt: skip
     "Frequenties berekenen lukte niet",
 )
+if as_of:
+    st.info(
+        f"Tellingen zoals ze waren met {labels_of[as_of]}. Kruistabel, golven en de gecodeerde "
+        "dataset hieronder gebruiken de huidige versie."
+    )
 if table is None:
     st.stop()
 n = int(table.attrs.get("n", 0))

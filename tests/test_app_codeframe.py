@@ -116,6 +116,21 @@ def test_codeboek_merge_then_resultaten_follow(demo_db):
     expected = report.at_level(expected, "leaves")
     assert got == dict(zip(expected["code"], expected["respondents"].astype(int), strict=True))
     assert a not in got and got[b] == 6  # the 4 respondents coded A now count as B
+    # the report made before the merge, made again: the older codebook version
+    picker = at.selectbox(key="res_version")
+    assert "(huidige)" in picker.options[0] and len(picker.options) >= 2, picker.options
+    with Store(str(demo_db)) as store:
+        older = store.codebooks("Q58")["version"].iloc[-2]  # the one before the merge
+    picker.set_value(older).run()
+    _ok(at)
+    assert any("Tellingen zoals ze waren" in i.value for i in at.info)
+    table = at.table[0].value
+    before = dict(zip(table.index, table["respondenten"].astype(int), strict=True))
+    assert before[a] == 4 and before[b] == 2, before
+    at.switch_page("app_pages/codeboek.py").run()
+    _ok(at)
+    history = [d.value for d in at.dataframe if "wijziging" in getattr(d.value, "columns", [])]
+    assert history and history[0]["wijziging"].iloc[0] == "Codes samengevoegd"
 
 
 def test_codeboek_split_and_review_list(demo_db):

@@ -268,6 +268,36 @@ def test_delete_only_when_unused_or_reassigned(store, coded):
     assert frame.operations(store, Q)["operation"].tolist()[-3:] == ["add-code", "delete", "merge"]
 
 
+def test_frequencies_as_of_an_older_version_reproduce_the_report(store, coded):
+    """The report made with version 1 can be made again after a merge, a split and a bulk
+    action: per coder and over every coder; consensus is refused [R056]."""
+    from textanalysis import report
+    from textanalysis.coding import bulk
+    from textanalysis.errors import ReportError
+
+    old = store.load_codebook(question=Q)
+    cols = ["code", "respondents", "mentions", "n"]
+
+    def table(t):
+        return pd.DataFrame(t)[cols].reset_index(drop=True)
+
+    before = {
+        who: table(report.frequencies_from_store(store, S, Q, codebook=old, coder=who))
+        for who in (None, "anna", "bert")
+    }
+    frame.merge(store, S, Q, "c", "b", coder="anna")
+    frame.split(store, S, Q, "b", ["b1", "b2"], coder="anna")
+    bulk.apply(store, S, Q, "wachtlijsten OR personeelstekort", "a", coder="bert")
+    for who, expected in before.items():
+        again = report.frequencies_as_of(store, S, Q, old.content_hash, coder=who)
+        pd.testing.assert_frame_equal(table(again), expected)
+        assert again.attrs["codebook_version"] == old.content_hash
+    now = table(report.frequencies_from_store(store, S, Q, coder="anna"))
+    assert not now.equals(before["anna"])  # the current counts did change
+    with pytest.raises(ReportError, match=r"\[R056\]"):
+        report.frequencies_as_of(store, S, Q, old.content_hash, coder="consensus")
+
+
 def test_two_codes_never_share_a_label(store, coded):
     """Codes named alike cannot be told apart in Coderen, tables or exports: [C089] names the
     code that has the label; nothing is stored."""

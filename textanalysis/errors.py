@@ -872,6 +872,10 @@ class Errors:
     )
     R054 = ErrorCode("Level '{level}' is unknown. Use one of: {levels}.")
     R055 = ErrorCode("Chart format '{fmt}' is unknown. Use png or svg.")
+    R056 = ErrorCode(
+        "Counts as of an earlier codebook version are made per coder or over every coder's "
+        "codes, not for '{coder}'. Choose one coder or every coder, or the current version."
+    )
 
     # --- K: Reliability ---------------------------------------------------------------------
     K001 = ErrorCode(

@@ -161,6 +161,42 @@ def frequencies_from_store(
     return table
 
 
+def frequencies_as_of(
+    store: Any,
+    survey: str,
+    question: str,
+    version: str,
+    wave: str | None = None,
+    *,
+    coder: str | None = None,
+    include_auto: bool = False,
+    sources: Sequence[str] = CONFIRMED_SOURCES,
+) -> FrequencyTable:
+    """:func:`frequencies` as they were while codebook ``version`` was the question's current
+    one: that version's codes and the decisions recorded before the next version was saved
+    (``codebook.frame.codes_as_of``), so an earlier report is reproduced whatever merges,
+    splits or bulk actions came since. ``coder``: one coder, or None/:data:`ANY_CODER` for
+    every coder's codes ([R056] for consensus)."""
+    from ..codebook.frame import codes_as_of
+    from .codings import CONSENSUS
+
+    if coder == CONSENSUS:
+        raise ReportError(Errors.R056, coder=coder)
+    who = None if coder in (None, ANY_CODER) else coder
+    codebook = store.load_codebook(version)
+    units = store.units(survey, question, wave=wave)
+    check_one_wave(units, question)
+    codes, coded = codes_as_of(
+        store, version, survey=survey, question=question, wave=wave, coder=who,
+        include_auto=include_auto,
+    )  # fmt: skip
+    table = coding_frequencies(
+        (units, codes, coded, who), question, codebook, include_auto, sources
+    )
+    table.attrs.update(survey=survey, wave=wave, codebook_version=version)
+    return table
+
+
 def coding_frequencies(
     coding: tuple[pd.DataFrame, pd.DataFrame, set[int], str | None],
     question: str,
