@@ -241,7 +241,9 @@ with st.form(f"cb_edit_{code_id}"):
             ),  # fmt: skip
         )
 
-with st.expander(f"Geschiedenis van het codeboek ({len(versions)} versies)"):
+with st.expander(
+    f"Geschiedenis van het codeboek ({len(versions)} versie{'' if len(versions) == 1 else 's'})"
+):
     log = frame.operations(store, question)
     if log.empty:
         st.caption("Nog geen wijzigingen via deze pagina, Coderen of Zoeken en coderen.")
