@@ -41,7 +41,7 @@ from ._util import (
     unknown_unit_error,
 )
 from .schema import utcnow
-from .undo import drop_undone, undone_actions
+from .undo import UNDO_LIKE, drop_undone, kept_condition, undone_actions
 
 UNIT_COLUMNS = ["unit_id", *INGEST_COLUMNS, "wave", "survey"]
 DECISION_COLUMNS = [
@@ -513,19 +513,10 @@ class Store:
         d = t.decisions
         with eng.read_connection(self.engine) as conn:
             reasons = conn.scalars(
-                select(d.c.reason)
-                .where(d.c.coder == coder, d.c.reason.like("undo bulk #%"))
-                .distinct()
+                select(d.c.reason).where(d.c.coder == coder, d.c.reason.like(UNDO_LIKE)).distinct()
             ).all()
-        cond = [d.c.coder == coder]
-        for n in sorted(undone_actions(reasons)):
-            void = or_(
-                d.c.reason.like(f"bulk #{n}:%"),
-                d.c.reason == f"undo bulk #{n}",
-                d.c.reason.like(f"undo bulk #{n} by %"),
-            )
-            cond.append(or_(d.c.reason.is_(None), ~void))
-        return select(d.c.unit_id).where(*cond)
+        kept = kept_condition(d.c.reason, undone_actions(reasons))
+        return select(d.c.unit_id).where(d.c.coder == coder, *kept)
 
     def _decision_query(
         self,

@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import or_
+from sqlalchemy.sql import ColumnElement
 
 from ._util import check_reason
 
 _UNDO_RE = re.compile(r"^undo bulk #(\d+)(?: by .*)?$")
+UNDO_LIKE = "undo bulk #%"  # SQL LIKE of every undo reason (then read with undone_actions)
 
 
 def bulk_reason(action_id: int, query: str) -> str:
@@ -44,6 +47,20 @@ def is_undone(reason: Any, undone: set[int]) -> bool:
         head = reason[len("bulk #") :].split(":", 1)[0]
         return head.isdigit() and int(head) in undone
     return False
+
+
+def kept_condition(reason: ColumnElement, undone: Iterable[int]) -> list[ColumnElement]:
+    """The SQL twin of :func:`is_undone`: conditions on a decisions ``reason`` column that
+    keep every decision except those of the ``undone`` bulk actions."""
+    out = []
+    for n in sorted({int(a) for a in undone}):
+        void = or_(
+            reason.like(f"{bulk_reason(n, '')}%"),
+            reason == undo_reason(n),
+            reason.like(f"{undo_reason(n)} by %"),
+        )
+        out.append(or_(reason.is_(None), ~void))
+    return out
 
 
 def drop_undone(decisions: pd.DataFrame) -> pd.DataFrame:
