@@ -440,7 +440,6 @@ def save_version(
     carried: a version that leaves out a code some coder's current codes use is refused
     ([C087]: merge or delete it first, so its answers go along)."""
     frame = _Frame(store, survey, question, coder, current_codebook(store, survey, question))
-    check_question(store, survey, question)
     if frame.old is not None:
         gone = [c for c in frame.old.code_ids if c not in set(codebook.code_ids)]
         last = _last_decisions(store, question, gone) if gone else pd.DataFrame()
