@@ -10,7 +10,7 @@ import streamlit as st
 from app_pages import common as C
 from textanalysis import topics
 from textanalysis.codebook import frame
-from textanalysis.codebook.edit import code_id_from_label
+from textanalysis.codebook.edit import code_id_from_label, code_with_label
 from textanalysis.errors import TextAnalysisError
 
 RESULT = "top_result"
@@ -177,14 +177,14 @@ ids_now = codebook.code_ids if codebook is not None else []
 labels_now = codebook.labels() if codebook is not None else {}
 topic = st.selectbox("Thema", valid, format_func=lambda t: f"{t}: {names[t]}", key="top_pick")
 proposed = names[topic]
-same = [c for c in ids_now if labels_now[c].strip().casefold() == proposed.strip().casefold()]
-if same:  # two codes named alike cannot be told apart: offer the existing one
+same = code_with_label(codebook, proposed)
+if same is not None:  # two codes named alike cannot be told apart: offer the existing one
     st.info(
-        f"Er is al een code '{C.md_escape(labels_now[same[0]])}' ({same[0]}). Voeg het thema "
+        f"Er is al een code '{C.md_escape(same.label)}' ({same.id}). Voeg het thema "
         "daarmee samen (tab 'Samenvoegen met bestaande code'), of geef de nieuwe code een ander "
         "label."
     )
-    st.session_state.setdefault("top_merge_code", same[0])
+    st.session_state.setdefault("top_merge_code", same.id)
 tab1, tab2 = st.tabs(["Nieuwe code", "Samenvoegen met bestaande code"])
 with tab1:
     row = result.topic_row(topic)

@@ -54,15 +54,23 @@ def check_id_free(codebook: Codebook, new_id: str) -> None:
         raise CodebookError(Errors.C065, new_id=new_id, codebook=codebook.name)
 
 
-def check_label_free(codebook: Codebook | None, label: str, except_id: str | None = None) -> None:
-    """[C089] when another code of ``codebook`` has ``label`` (case and spaces aside): two
-    codes named alike cannot be told apart in the app, the tables or the exports."""
+def code_with_label(codebook: Codebook | None, label: str, except_id: str | None = None) -> Any:
+    """The code of ``codebook`` (other than ``except_id``) whose label is ``label``, case and
+    spaces aside; None when there is none."""
     if codebook is None or not str(label or "").strip():
-        return
+        return None
     want = " ".join(str(label).split()).casefold()
     for code, _, _ in codebook.iter_codes():
         if code.id != except_id and " ".join(code.label.split()).casefold() == want:
-            raise CodebookError(Errors.C089, code_id=code.id, label=code.label)
+            return code
+    return None
+
+
+def check_label_free(codebook: Codebook | None, label: str, except_id: str | None = None) -> None:
+    """[C089] when another code of ``codebook`` has ``label`` (:func:`code_with_label`): two
+    codes named alike cannot be told apart in the app, the tables or the exports."""
+    if (code := code_with_label(codebook, label, except_id)) is not None:
+        raise CodebookError(Errors.C089, code_id=code.id, label=code.label)
 
 
 def revalidate(data: dict[str, Any], source: str) -> Codebook:
