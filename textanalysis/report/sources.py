@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from ..codebook import Codebook, load_codebook
+from ..codebook.frame import codes_as_of
 from ..csvio import CsvErrors, explode_codes, read_csv
 from ..errors import Errors, ReportError
 from ..ingest import non_substantive_reason
-from .codings import ANY_CODER, coding_codes
+from .codings import ANY_CODER, CONSENSUS, coding_codes
 from .counting import (
     CONFIRMED_SOURCES,
     FrequencyTable,
@@ -117,13 +118,25 @@ def store_coding(
     wave: str | None,
     coder: str | None,
     include_auto: bool,
+    version: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, set[int], str | None]:
     """(units, codes, coded unit ids, coder for the counting core) of the chosen coding
-    (:mod:`.codings`: a coder, ``"consensus"`` or :data:`~.codings.ANY_CODER`/None)."""
+    (:mod:`.codings`: a coder, ``"consensus"`` or :data:`~.codings.ANY_CODER`/None);
+    ``version``: as it was while that codebook version was the question's current one
+    (``codebook.frame.codes_as_of``; a coder or every coder, [R056] for consensus)."""
     units = store.units(survey, question, wave=wave)
     check_one_wave(units, question)
-    codes, coded = coding_codes(store, survey, question, wave, coder, include_auto)
-    return units, codes, coded, (None if coder == ANY_CODER else coder)
+    who = None if coder == ANY_CODER else coder
+    if version is None:
+        codes, coded = coding_codes(store, survey, question, wave, coder, include_auto)
+    else:
+        if coder == CONSENSUS:
+            raise ReportError(Errors.R056, coder=coder)
+        codes, coded = codes_as_of(
+            store, version, survey=survey, question=question, wave=wave, coder=who,
+            include_auto=include_auto,
+        )  # fmt: skip
+    return units, codes, coded, who
 
 
 def check_one_wave(units: pd.DataFrame, question: str) -> None:
@@ -177,21 +190,9 @@ def frequencies_as_of(
     (``codebook.frame.codes_as_of``), so an earlier report is reproduced whatever merges,
     splits or bulk actions came since. ``coder``: one coder, or None/:data:`ANY_CODER` for
     every coder's codes ([R056] for consensus)."""
-    from ..codebook.frame import codes_as_of
-    from .codings import CONSENSUS
-
-    if coder == CONSENSUS:
-        raise ReportError(Errors.R056, coder=coder)
-    who = None if coder in (None, ANY_CODER) else coder
-    codebook = store.load_codebook(version)
-    units = store.units(survey, question, wave=wave)
-    check_one_wave(units, question)
-    codes, coded = codes_as_of(
-        store, version, survey=survey, question=question, wave=wave, coder=who,
-        include_auto=include_auto,
-    )  # fmt: skip
+    coding = store_coding(store, survey, question, wave, coder, include_auto, version=version)
     table = coding_frequencies(
-        (units, codes, coded, who), question, codebook, include_auto, sources
+        coding, question, store.load_codebook(version), include_auto, sources
     )
     table.attrs.update(survey=survey, wave=wave, codebook_version=version)
     return table
