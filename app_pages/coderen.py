@@ -18,7 +18,7 @@ import random
 import streamlit as st
 
 from app_pages import common as C
-from textanalysis.codebook.frame import add_code, current_codebook, split_review
+from textanalysis.codebook.frame import add_code, current_codebook, split_choices
 from textanalysis.coding import (
     AUTO_OPEN,
     CHANGED,
@@ -333,8 +333,7 @@ def panel() -> None:
         flags = codeframe_changed(store, survey, question, wave, coder)
         flags.update(flagged_units(store, survey, question, wave, coder))
         review = set(flags)
-        splits = split_review(store, survey, question, wave=wave, coder=coder)
-        split_into = {int(r.unit_id): list(r.into) for r in splits.itertuples()}
+        split_into = split_choices(store, survey, question, wave, coder)
     scores = bundle.scores if bundle is not None else None
     max_score = scores.max(axis=1).to_dict() if scores is not None and len(scores.columns) else {}
     queue = filter_units(

@@ -199,6 +199,10 @@ def test_split_review_belongs_to_each_coder_who_had_the_code(store, coded):
     assert sorted(mine["unit_id"]) == sorted([u[1], u[2]]) and set(mine["coder"]) == {"anna"}
     assert sorted(theirs["unit_id"]) == sorted([u[1], u[4]])
     assert set(flagged_units(store, S, Q, None, "bert")) == {u[1], u[4]}
+    assert frame.split_choices(store, S, Q, None, "bert") == {
+        u[1]: ["b1", "b2"],
+        u[4]: ["b1", "b2"],
+    }
     frame.assign_split(store, [u[1]], "b", ["b2"], coder="anna")
     assert frame.split_review(store, S, Q, "b", coder="anna")["unit_id"].tolist() == [u[2]]
     assert sorted(frame.split_review(store, S, Q, "b", coder="bert")["unit_id"]) == sorted(

@@ -481,13 +481,33 @@ def split_review(
     texts = store.units(survey, question, wave, unit_ids=flags["unit_id"].tolist())
     by_id = dict(zip(texts["unit_id"], texts["text"], strict=True))
     flags["text"] = [by_id.get(int(u), "") for u in flags["unit_id"]]
-    into = {
+    into = split_targets(store, question)
+    flags["into"] = [into.get(str(w), []) for w in flags["was"]]
+    return flags.reset_index(drop=True)
+
+
+def split_targets(store: Any, question: str) -> dict[str, list[str]]:
+    """Split code -> the codes its latest split made (from the operations log)."""
+    return {
         str(r.params.get("split")): list(r.params.get("into") or [])
         for r in store.runs(RUN_KIND).itertuples()
         if r.params.get("operation") == "split" and r.params.get("question") == question
     }
-    flags["into"] = [into.get(str(w), []) for w in flags["was"]]
-    return flags.reset_index(drop=True)
+
+
+def split_choices(
+    store: Any, survey: str, question: str, wave: str | None, coder: str
+) -> dict[int, list[str]]:
+    """Unit -> the codes ``coder`` chooses among for it (their open split flags), for
+    Coderen: :func:`split_review` without the texts."""
+    flags = store.units_needing_review(survey, question, wave, coder=coder)
+    reasons = flags["reason"].astype(str)
+    into = split_targets(store, question) if reasons.str.startswith(SPLIT_REASON).any() else {}
+    return {
+        int(u): into.get(r[len(SPLIT_REASON) :], [])
+        for u, r in zip(flags["unit_id"], reasons, strict=True)
+        if r.startswith(SPLIT_REASON)
+    }
 
 
 def assign_split(
