@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, delete, select, text, update
 
 from ..embed import text_key
 from ..errors import Errors, ImportChangeError, IngestError, StoreError
+from ..identity import is_reserved_coder
 from ..ingest import ON_CHANGE_POLICIES, RESERVED_COLUMNS
 from . import engine as eng
 from . import schema as t
@@ -753,8 +754,6 @@ def _replace_changed(
 def _with_decisions(pks: set[int], conn: Connection) -> dict[int, list[str | None]]:
     """Unit -> the human coders with decisions on it ([None] when only reserved coders such
     as ``gold`` decided it)."""
-    from ..identity import is_reserved_coder
-
     coders: dict[int, set[str]] = {}
     for part in chunks(sorted(pks)):
         rows = conn.execute(
